@@ -1,0 +1,3 @@
+"""pgmt-git: PostgreSQL schema as code, with migrations that git cannot break."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from pgmt_git.cli import main_entry
+
+main_entry()
