@@ -1,0 +1,55 @@
+"""The CLI edge: exit codes, crash path, cheap start-up."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pgmt_git import __version__
+from pgmt_git.cli import run
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--version"]) == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["no-such-command"]) == 2
+    assert "No such command" in capsys.readouterr().err
+
+
+def test_missing_directory_for_dash_c(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["-C", str(tmp_path / "missing"), "init"]) == 2
+
+
+def test_importing_the_cli_stays_cheap() -> None:
+    """Git hooks start the CLI: it must not pull in the database driver or the SQL parser."""
+    code = (
+        "import sys, pgmt_git.cli; "
+        "heavy = [m for m in ('psycopg', 'pglast', 'pygit2') if m in sys.modules]; "
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_crash_exits_3_and_writes_a_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pgmt_git.commands.init as init_module
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setenv("PGMT_GIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(init_module, "init_project", boom)
+    monkeypatch.chdir(tmp_path)
+    assert run(["init"]) == 3
+    err = capsys.readouterr().err
+    assert "RuntimeError: kaboom" in err
+    log = tmp_path / "cache" / "crash.log"
+    assert "kaboom" in log.read_text()
