@@ -151,3 +151,39 @@ def _join(prefix: str, path: str) -> str:
     if not path:
         return prefix
     return f"{prefix}/{path}"
+
+
+def default_protected_refs(repo: Repo) -> tuple[str, ...]:
+    """The branch whose tree says what is published when ``git.protected_refs`` is unset.
+
+    The remote-tracking default branch (what ``origin/HEAD`` points to, else ``origin/main``
+    or ``origin/master``); without a remote, the local ``main`` or ``master``; else nothing.
+    """
+    refs = repo.git.references
+    head = refs.get("refs/remotes/origin/HEAD")
+    if head is not None and head.type == pygit2.enums.ReferenceType.SYMBOLIC:
+        target = head.target
+        if isinstance(target, str) and target in refs:
+            return (target.removeprefix("refs/remotes/"),)
+    for name in ("origin/main", "origin/master"):
+        if f"refs/remotes/{name}" in refs:
+            return (name,)
+    for name in ("main", "master"):
+        if f"refs/heads/{name}" in refs:
+            return (name,)
+    return ()
+
+
+def protected_refs(repo: Repo, configured: tuple[str, ...]) -> tuple[str, ...]:
+    """The configured protected refs that exist, or the default when none is configured."""
+    if not configured:
+        return default_protected_refs(repo)
+    return tuple(ref for ref in configured if _ref_exists(repo, ref))
+
+
+def _ref_exists(repo: Repo, ref: str) -> bool:
+    try:
+        repo.git.revparse_single(ref)
+    except (KeyError, ValueError, pygit2.GitError):
+        return False
+    return True
