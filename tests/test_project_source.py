@@ -80,17 +80,24 @@ def test_revision_content_is_that_of_the_revision(history: Path) -> None:
     names = [f.path for f in old.schema_files]
     assert names == ["schema/01_base.sql", "schema/tables/users.sql", "schema/tables/posts.sql"]
     assert "id int" in old.schema_files[1].text
-    assert [f.path for f in old.migration_files] == [
-        "migrations/V100_init.sql",
-        "migrations/V200_posts.sql",
+    assert [m.version for m in old.chain.migrations] == [100, 200]
+    assert [b.path for b in old.chain.baselines] == ["schema_baselines/baseline_150.sql"]
+    # Baseline 150 covers V100; the chain replays roles, the baseline, then V200.
+    assert [(i.path, i.kind) for i in old.chain_inputs()] == [
+        ("roles.sql", "roles"),
+        ("schema_baselines/baseline_150.sql", "baseline"),
+        ("migrations/V200_posts.sql", "migration"),
     ]
-    assert [f.path for f in old.baseline_files] == ["schema_baselines/baseline_150.sql"]
+    assert [i.path for i in old.chain_inputs(before=200)] == [
+        "roles.sql",
+        "schema_baselines/baseline_150.sql",
+    ]
     assert old.roles is not None and old.roles.text == "CREATE ROLE app_reader;\n"
     # CRLF is kept as stored: checksums are computed over the text as read.
     assert old.schema_files[2].text.endswith("(id int);\r\n")
     head = load_project(ProjectSource.revision("HEAD"), start_dir=history)
     assert head != old
-    assert [f.path for f in head.migration_files] == ["migrations/V200_posts.sql"]
+    assert [m.path for m in head.chain.migrations] == ["migrations/V200_posts.sql"]
 
 
 def test_revision_by_commit_id_and_branch(history: Path) -> None:

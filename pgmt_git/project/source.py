@@ -15,6 +15,7 @@ from typing import Mapping
 from pgmt_git.config import Config, load_config, parse_config_text
 from pgmt_git.errors import ConfigError
 from pgmt_git.project.files import DirectoryTree, FileTree, SourceFile, read_sql_files, read_text
+from pgmt_git.project.migrations import MigrationChain, MigrationFile, build_chain
 from pgmt_git.project.schema_files import SchemaFile, order_schema_files
 
 
@@ -62,8 +63,7 @@ class Project:
 
     config: Config
     schema_files: tuple[SchemaFile, ...]  # in replay order (-- require: hints applied)
-    migration_files: tuple[SourceFile, ...]  # sorted by path
-    baseline_files: tuple[SourceFile, ...]  # sorted by path
+    chain: MigrationChain  # migrations and baselines, validated, sorted by version
     roles: SourceFile | None
     # Where it was read from, for messages; not part of the value.
     origin: str = ""
@@ -77,18 +77,30 @@ class Project:
         return hash(self._key())
 
     def _key(self) -> tuple[object, ...]:
-        return (self.config, self.schema_files, self.migration_files, self.baseline_files, self.roles)
+        return (self.config, self.schema_files, self.chain, self.roles)
 
     def schema_inputs(self) -> tuple[ReplayInput, ...]:
         """Roles file, then the schema files in order: the desired state."""
         files = [ReplayInput(f.path, f.text, "schema") for f in self.schema_files]
         return self._roles_input() + tuple(files)
 
+    def chain_inputs(self, *, before: int | None = None) -> tuple[ReplayInput, ...]:
+        """Roles file, latest baseline, later migrations: the state the chain produces.
+
+        With ``before``, the state just before that migration version.
+        """
+        files = [_migration_input(m) for m in self.chain.replay_inputs(before=before)]
+        return self._roles_input() + tuple(files)
 
     def _roles_input(self) -> tuple[ReplayInput, ...]:
         if self.roles is None:
             return ()
         return (ReplayInput(self.roles.path, self.roles.text, "roles"),)
+
+
+def _migration_input(migration: MigrationFile) -> ReplayInput:
+    kind = "baseline" if migration.is_baseline else "migration"
+    return ReplayInput(migration.path, migration.text, kind)
 
 
 def load_project_from_tree(tree: FileTree, config: Config, *, origin: str) -> Project:
@@ -98,11 +110,18 @@ def load_project_from_tree(tree: FileTree, config: Config, *, origin: str) -> Pr
     return Project(
         config=config,
         schema_files=order_schema_files(schema_sources, schema_dir=dirs.schema_dir),
-        migration_files=read_sql_files(tree, dirs.migrations_dir, recursive=False),
-        baseline_files=read_sql_files(tree, dirs.baselines_dir, recursive=False),
+        chain=build_chain(
+            _pairs(read_sql_files(tree, dirs.migrations_dir, recursive=False)),
+            _pairs(read_sql_files(tree, dirs.baselines_dir, recursive=False)),
+            prefix=config.migration.filename_prefix,
+        ),
         roles=read_text(tree, dirs.roles_file),
         origin=origin,
     )
+
+
+def _pairs(files: tuple[SourceFile, ...]) -> list[tuple[str, str]]:
+    return [(f.path, f.text) for f in files]
 
 
 def load_project(
