@@ -1,0 +1,4 @@
+CREATE TABLE app.t (a integer);
+SELECT a
+  FROM app.t -- no semicolon; follows
+/* trailing */
