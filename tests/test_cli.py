@@ -53,3 +53,25 @@ def test_crash_exits_3_and_writes_a_log(
     assert "RuntimeError: kaboom" in err
     log = tmp_path / "cache" / "crash.log"
     assert "kaboom" in log.read_text()
+
+
+@pytest.mark.parametrize(
+    ("text", "state", "rev"),
+    [("schema", "schema", None), ("migrations@HEAD~2", "migrations", "HEAD~2"),
+     ("schema@origin/main", "schema", "origin/main")],
+)
+def test_source_specs(text: str, state: str, rev: str | None) -> None:
+    from pgmt_git.commands.sources import parse_source_spec
+
+    spec = parse_source_spec(text)
+    assert spec.state.value == state
+    assert spec.source.rev == rev
+
+
+@pytest.mark.parametrize("text", ["tables", "schema@", "migration"])
+def test_bad_source_specs_are_usage_errors(text: str) -> None:
+    from pgmt_git.commands.sources import parse_source_spec
+    from pgmt_git.errors import UsageError
+
+    with pytest.raises(UsageError):
+        parse_source_spec(text)
