@@ -6,6 +6,8 @@ Every test writes SQL of its own (``unique``), so its cache keys are its own too
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -17,6 +19,7 @@ from pgmt_git.pg.cache import (
     cache_name,
     chain_keys,
     evict,
+    forget,
     replayed_state,
     shadow_copy,
 )
@@ -24,7 +27,7 @@ from pgmt_git.pg.databases import DatabaseKind
 from pgmt_git.pg.plan import FileKind, ReplayFile, UnitMode, plan_file
 from pgmt_git.pg.replay import copy_payload, terminal_progress
 from pgmt_git.pg.server import Server, connect
-from tests.fixtures_pg import database_exists, managed_databases
+from tests.fixtures_pg import database_exists, managed_databases, test_server_url
 
 
 def schema(path: str, text: str) -> ReplayFile:
@@ -434,3 +437,62 @@ def test_terminal_progress_only_on_a_terminal() -> None:
     report(2, 2, "schema/b.sql")
     assert "replaying file 1/2: schema/a.sql" in screen.getvalue()
     assert screen.getvalue().endswith("\r\033[K")
+
+
+# --- sharing the cache between processes -------------------------------------------------
+
+_SAME_CHAIN = """
+import sys
+from pgmt_git.pg.cache import replayed_state
+from pgmt_git.pg.plan import ReplayFile
+from pgmt_git.pg.server import resolve_server
+
+token = sys.argv[2]
+files = [ReplayFile(f"schema/{n}.sql", f"CREATE TABLE race_{token}_{n} (id int);\\n", "schema")
+         for n in range(40)]
+with replayed_state(resolve_server(sys.argv[1] or None), files) as state:
+    print(state.dbname, state.stats.databases_created)
+"""
+
+
+@pytest.mark.slow
+def test_two_processes_building_the_same_state_share_one_entry(
+    pg_server: Server, unique: str
+) -> None:
+    url = test_server_url() or ""
+    children = [subprocess.Popen([sys.executable, "-c", _SAME_CHAIN, url, unique],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(2)]
+    outputs = [child.communicate(timeout=120) for child in children]
+    for child, (_, err) in zip(children, outputs):
+        assert child.returncode == 0, err
+    names = {out.split()[0] for out, _ in outputs}
+    assert len(names) == 1
+    name = names.pop()
+    assert name.startswith("pgmt_git_cache_") and database_exists(pg_server, name)
+    files = [schema(f"schema/{n}.sql", f"CREATE TABLE race_{unique}_{n} (id int);\n")
+             for n in range(40)]
+    assert name == cache_name(chain_keys(files)[-1])
+    assert forget(pg_server, files)
+
+
+@pytest.mark.slow
+def test_a_busy_cached_prefix_falls_back_to_a_full_replay(
+    pg_server: Server, chain: list[ReplayFile], unique: str
+) -> None:
+    with replayed_state(pg_server, chain) as cached:
+        pass
+    longer = [*chain, migration("migrations/V5.sql", f"ALTER TABLE base_{unique} ADD e int;\n")]
+    # PostgreSQL clones only templates nobody is connected to (it waits 5 s, then refuses).
+    with connect(pg_server, cached.dbname):
+        with replayed_state(pg_server, longer) as state:
+            assert state.stats.cached_files == 0
+            assert state.stats.files_replayed == 4
+            assert state.kept
+
+
+def test_an_empty_chain_is_an_empty_database(pg_server: Server) -> None:
+    with replayed_state(pg_server, [], cache=False) as state:
+        assert query(pg_server, state.dbname,
+                     "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+                     ) == [(0,)]

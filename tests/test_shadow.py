@@ -121,6 +121,27 @@ def test_interrupted_replay_leaves_no_database(pg_server: Server) -> None:
 
 
 @pytest.mark.slow
+def test_cli_replay_terminated_with_sigterm_leaves_no_database(
+    pg_server: Server, tmp_path: Path
+) -> None:
+    assert _cli(tmp_path, "init").returncode == 0
+    (tmp_path / "schema" / "slow.sql").write_text("CREATE TABLE t (a int);\n"
+                                                  "SELECT pg_sleep(60);\n")
+    child = subprocess.Popen([sys.executable, "-m", "pgmt_git", "replay", "--no-cache"],
+                             cwd=tmp_path, env=_cli_env(), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not shadow_databases_of(pg_server, child.pid):
+        assert child.poll() is None and time.monotonic() < deadline, child.communicate()
+        time.sleep(0.05)
+    time.sleep(0.3)  # let it reach pg_sleep
+    child.send_signal(signal.SIGTERM)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert shadow_databases_of(pg_server, child.pid) == []
+
+
+@pytest.mark.slow
 def test_killed_replay_leaves_a_database_that_shadow_clean_removes(
     pg_server: Server, tmp_path: Path
 ) -> None:
@@ -144,12 +165,16 @@ def _foreign_leftovers(server: Server, pid: int) -> list[str]:
             and db.meta.get("pid") != pid and is_leftover(db, now=time.time(), host=HOST)]
 
 
-def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _cli_env() -> dict[str, str]:
     env = dict(os.environ)
     url = test_server_url()
     if url:
         env["PGMT_SHADOW_URL"] = url
-    return subprocess.run([sys.executable, "-m", "pgmt_git", *args], cwd=cwd, env=env,
+    return env
+
+
+def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pgmt_git", *args], cwd=cwd, env=_cli_env(),
                           capture_output=True, text=True, timeout=120, check=False)
 
 

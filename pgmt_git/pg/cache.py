@@ -226,8 +226,9 @@ def _keep(admin: psycopg.Connection, shadow: str, target: str, key: str, files: 
     (the shadow database then serves once and is dropped)."""
     try:
         dbs.rename_database(admin, shadow, target)
-    except errors.DuplicateDatabase:
+    except (errors.DuplicateDatabase, errors.UniqueViolation):
         # Another process kept the same state meanwhile: use theirs, ours is dropped on exit.
+        # (A rename racing theirs hits pg_database's unique index instead of the check.)
         return True
     except (errors.ObjectInUse, errors.InsufficientPrivilege):
         return False
