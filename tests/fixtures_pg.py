@@ -23,12 +23,10 @@ from pgmt_git.pg.server import Server, connect, resolve_server
 TEST_DSN_ENV = "PGMT_GIT_TEST_DSN"
 
 
-def test_server_url() -> str | None:
+def external_server_url() -> str | None:
     """The external test server's URL, or None for the embedded server."""
     return os.environ.get(TEST_DSN_ENV) or None
 
-
-test_server_url.__test__ = False  # type: ignore[attr-defined]  # not a test
 
 
 def managed_databases(server: Server) -> tuple[ManagedDatabase, ...]:
@@ -57,7 +55,7 @@ def shadow_databases_of(server: Server, pid: int) -> list[str]:
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[Server]:
-    server = resolve_server(test_server_url())
+    server = resolve_server(external_server_url())
     before = {db.name for db in managed_databases(server)}
     yield server
     _drop_session_cache_entries(server, before)

@@ -27,7 +27,7 @@ from pgmt_git.pg.databases import DatabaseKind
 from pgmt_git.pg.plan import FileKind, ReplayFile, UnitMode, plan_file
 from pgmt_git.pg.replay import copy_payload, terminal_progress
 from pgmt_git.pg.server import Server, connect
-from tests.fixtures_pg import database_exists, managed_databases, test_server_url
+from tests.fixtures_pg import database_exists, external_server_url, managed_databases
 
 
 def schema(path: str, text: str) -> ReplayFile:
@@ -459,7 +459,7 @@ with replayed_state(resolve_server(sys.argv[1] or None), files) as state:
 def test_two_processes_building_the_same_state_share_one_entry(
     pg_server: Server, unique: str
 ) -> None:
-    url = test_server_url() or ""
+    url = external_server_url() or ""
     children = [subprocess.Popen([sys.executable, "-c", _SAME_CHAIN, url, unique],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for _ in range(2)]

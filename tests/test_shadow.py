@@ -20,9 +20,9 @@ from pgmt_git.pg.server import Server, connect
 from pgmt_git.pg.shadow import clean_leftovers, is_leftover, shadow_database
 from tests.fixtures_pg import (
     database_exists,
+    external_server_url,
     managed_databases,
     shadow_databases_of,
-    test_server_url,
 )
 
 HOST = socket.gethostname()
@@ -100,7 +100,7 @@ with replayed_state(resolve_server(url), files, cache=False, progress=ready):
 
 
 def _start_sleeper() -> subprocess.Popen[str]:
-    child = subprocess.Popen([sys.executable, "-c", _SLEEPER, test_server_url() or ""],
+    child = subprocess.Popen([sys.executable, "-c", _SLEEPER, external_server_url() or ""],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert child.stdout is not None
     line = child.stdout.readline()
@@ -167,7 +167,7 @@ def _foreign_leftovers(server: Server, pid: int) -> list[str]:
 
 def _cli_env() -> dict[str, str]:
     env = dict(os.environ)
-    url = test_server_url()
+    url = external_server_url()
     if url:
         env["PGMT_SHADOW_URL"] = url
     return env
@@ -188,7 +188,7 @@ def test_shadow_status_lists_pgmt_git_databases_as_json(pg_server: Server, tmp_p
     assert rows[shadow.dbname]["pid"] == os.getpid()
     assert isinstance(rows[shadow.dbname]["size_bytes"], int)
     assert all(name.startswith("pgmt_git_") for name in rows)
-    if test_server_url() is None:
+    if external_server_url() is None:
         assert report["server"]["embedded"] is True
         assert report["server"]["running"] is True
     else:

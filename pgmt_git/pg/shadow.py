@@ -76,6 +76,8 @@ def _create(admin: psycopg.Connection, name: str, template: str | None, *,
             raise ServerError(f"cannot create a shadow database: {exc}",
                               hint="the shadow server's role needs CREATEDB") from exc
         raise TemplateUnavailable(f"cannot clone {template}: {exc}") from exc
+    except psycopg.Error as exc:
+        raise ServerError(f"cannot create a shadow database: {exc}") from exc
 
 
 def drop_shadow(server: Server, name: str) -> None:
