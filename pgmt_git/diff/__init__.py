@@ -1,0 +1,21 @@
+"""The diff engine: two catalogs in, ordered changes and their SQL out. Pure: no I/O.
+
+    changes = diff_catalogs(old, new)
+    sql = render_sql(changes)
+"""
+
+from __future__ import annotations
+
+from pgmt_git.diff.changes import Change
+from pgmt_git.diff.differ import diff
+from pgmt_git.diff.model import Catalog
+from pgmt_git.diff.ordering import order_changes
+from pgmt_git.diff.render import Statement, render_sql, render_statements
+
+__all__ = ["Catalog", "Change", "Statement", "diff_catalogs", "render_sql",
+           "render_statements"]
+
+
+def diff_catalogs(old: Catalog, new: Catalog) -> tuple[Change, ...]:
+    """The changes that turn ``old`` into ``new``, in an order that applies."""
+    return order_changes(diff(old, new), old, new)

@@ -1,0 +1,102 @@
+"""Dependents that must be dropped and created again because something they use is.
+
+Sources: objects the differ recreates (a view, a function, a constraint, an index), table
+columns whose type changes in place, and enum types rebuilt under the same name. Their
+dependents in the starting catalog are recreated from the target catalog, transitively:
+views and materialized views, routines, and (except for a column type change, which
+PostgreSQL carries through them itself) constraints and indexes.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import replace
+
+from pgmt_git.diff import changes as ch
+from pgmt_git.diff.hazards import Hazard, HazardKind
+from pgmt_git.diff.kinds.constraints import recreate_constraint
+from pgmt_git.diff.kinds.context import DiffContext, columns_of
+from pgmt_git.diff.kinds.functions import recreate_function
+from pgmt_git.diff.kinds.indexes import recreate_index
+from pgmt_git.diff.kinds.views import recreate_view
+from pgmt_git.diff.model import (
+    Constraint,
+    Function,
+    Index,
+    Kind,
+    MaterializedView,
+    ObjectId,
+    View,
+    column_id,
+)
+
+_RECREATABLE = (Kind.VIEW, Kind.MATERIALIZED_VIEW, Kind.FUNCTION, Kind.PROCEDURE,
+                Kind.CONSTRAINT, Kind.INDEX)
+
+
+def cascade(ctx: DiffContext) -> None:
+    queue = deque(sorted(ctx.recreated | ctx.retyped | ctx.rebuilt_types))
+    seen: set[ObjectId] = set(queue)
+    while queue:
+        source = queue.popleft()
+        for dependent in sorted(_dependents(ctx, source)):
+            target = _target(ctx, dependent, source)
+            if target is None or target in seen:
+                continue
+            seen.add(target)
+            if _recreate(ctx, target, source):
+                queue.append(target)
+
+
+def _dependents(ctx: DiffContext, source: ObjectId) -> Iterable[ObjectId]:
+    yield from ctx.old.dependents(source)
+    for column in columns_of(ctx.old.get(source)):
+        yield from ctx.old.dependents(column_id(source, column.name))
+
+
+def _target(ctx: DiffContext, dependent: ObjectId, source: ObjectId) -> ObjectId | None:
+    """The object to recreate for ``dependent``, or None when nothing needs to be done."""
+    if dependent.kind is Kind.COLUMN and dependent.parent is not None:
+        dependent = dependent.parent  # a view's column: the view
+    if dependent.kind not in _RECREATABLE or dependent == source:
+        return None
+    if dependent.kind in (Kind.CONSTRAINT, Kind.INDEX) and source in ctx.retyped:
+        return None
+    if dependent not in ctx.new or dependent not in ctx.old:
+        return None  # dropped or created by its own differ
+    return dependent
+
+
+def _recreate(ctx: DiffContext, oid: ObjectId, source: ObjectId) -> bool:
+    """Drop and create ``oid`` unless its differ already does; a CREATE OR REPLACE of it
+    becomes a drop and create. Returns whether its own dependents must follow."""
+    if any(c.id == oid and c.drops for c in ctx.changes):
+        return False
+    ctx.changes[:] = [c for c in ctx.changes if not (c.id == oid and _is_replace(c))
+                      and not (isinstance(c, ch.SetComment) and c.target == oid)]
+    old, new = ctx.old[oid], ctx.new[oid]
+    start = len(ctx.changes)
+    if isinstance(old, (View, MaterializedView)) and isinstance(new, (View, MaterializedView)):
+        recreate_view(ctx, old, new)
+    elif isinstance(old, Function) and isinstance(new, Function):
+        recreate_function(ctx, old, new)
+    elif isinstance(old, Constraint) and isinstance(new, Constraint):
+        recreate_constraint(ctx, old, new)
+    elif isinstance(old, Index) and isinstance(new, Index):
+        recreate_index(ctx, old, new)
+    else:
+        return False
+    drop = ctx.changes[start]
+    hazard = Hazard(HazardKind.RECREATES_DEPENDENTS,
+                    f"{oid} is dropped and created again because {source} changes")
+    ctx.changes[start] = _with_hazard(drop, hazard)
+    return True
+
+
+def _is_replace(change: ch.Change) -> bool:
+    return isinstance(change, (ch.CreateView, ch.CreateFunction)) and change.replace
+
+
+def _with_hazard(change: ch.Change, hazard: Hazard) -> ch.Change:
+    return replace(change, hazards=(*change.hazards, hazard))

@@ -1,0 +1,35 @@
+"""Catalog x Catalog -> changes (not yet ordered: see ordering).
+
+Each object kind has its own module in ``kinds/``; they run in a fixed order because some
+read what an earlier one decided (sequences dropped with their column, enum rebuilds that
+move table columns), then dependents of whatever is recreated follow (cascade).
+"""
+
+from __future__ import annotations
+
+from pgmt_git.diff.cascade import cascade
+from pgmt_git.diff.changes import Change
+from pgmt_git.diff.kinds.constraints import diff_constraints
+from pgmt_git.diff.kinds.context import DiffContext
+from pgmt_git.diff.kinds.enums import diff_enums
+from pgmt_git.diff.kinds.functions import diff_functions
+from pgmt_git.diff.kinds.indexes import diff_indexes
+from pgmt_git.diff.kinds.schemas import diff_extensions, diff_schemas
+from pgmt_git.diff.kinds.sequences import diff_sequences
+from pgmt_git.diff.kinds.tables import diff_tables
+from pgmt_git.diff.kinds.views import diff_views
+from pgmt_git.diff.model import Catalog
+
+__all__ = ["diff"]
+
+_KINDS = (diff_schemas, diff_extensions, diff_enums, diff_sequences, diff_tables,
+          diff_constraints, diff_indexes, diff_views, diff_functions)
+
+
+def diff(old: Catalog, new: Catalog) -> list[Change]:
+    """What turns ``old`` into ``new``, unordered."""
+    ctx = DiffContext(old, new)
+    for diff_kind in _KINDS:
+        diff_kind(ctx)
+    cascade(ctx)
+    return ctx.changes

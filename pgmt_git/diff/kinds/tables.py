@@ -1,0 +1,273 @@
+"""Tables and their columns; table-level settings (logged, reloptions, row level security,
+replica identity). Constraints and indexes are their own kinds."""
+
+from __future__ import annotations
+
+import re
+
+from pgmt_git.diff import changes as ch
+from pgmt_git.diff.hazards import Hazard, HazardKind
+from pgmt_git.diff.kinds.context import DiffContext
+from pgmt_git.diff.model import (
+    Column,
+    Constraint,
+    Kind,
+    ObjectId,
+    ReplicaIdentity,
+    Table,
+    column_id,
+)
+from pgmt_git.diff.quoting import quote_ident
+
+
+def diff_tables(ctx: DiffContext) -> None:
+    pairs = ctx.pairs(Kind.TABLE)
+    for old in pairs.dropped:
+        assert isinstance(old, Table)
+        owned = tuple(seq for column in old.columns
+                      for seq in ctx.owned_sequences.get(column_id(old.id, column.name), ()))
+        hazard = Hazard(HazardKind.DATA_LOSS, f"table {old.name} and its rows are dropped")
+        ctx.emit(ch.DropTable(old, owned, hazards=(hazard,)))
+    for new in pairs.added:
+        assert isinstance(new, Table)
+        ctx.emit(ch.CreateTable(new))
+        _replica_identity(ctx, None, new)
+        ctx.comments_of_created(new)
+    for old, new in pairs.kept:
+        assert isinstance(old, Table) and isinstance(new, Table)
+        _diff_columns(ctx, old, new)
+        _diff_settings(ctx, old, new)
+        ctx.comment(new.id, old.comment, new.comment)
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def _diff_settings(ctx: DiffContext, old: Table, new: Table) -> None:
+    if old.unlogged != new.unlogged:
+        hazard = Hazard(HazardKind.TABLE_REWRITE,
+                        f"SET {'UNLOGGED' if new.unlogged else 'LOGGED'} rewrites {new.name}")
+        ctx.emit(ch.SetTableLogged(new.id, unlogged=new.unlogged, hazards=(hazard,)))
+    if old.reloptions != new.reloptions:
+        new_names = {option.split("=", 1)[0] for option in new.reloptions}
+        reset = tuple(sorted(option.split("=", 1)[0] for option in old.reloptions
+                             if option.split("=", 1)[0] not in new_names))
+        set_ = tuple(option for option in new.reloptions if option not in old.reloptions)
+        ctx.emit(ch.SetTableOptions(new.id, set=set_, reset=reset))
+    if old.rls_enabled != new.rls_enabled:
+        ctx.emit(ch.SetRowSecurity(new.id, enabled=new.rls_enabled))
+    if old.rls_forced != new.rls_forced:
+        ctx.emit(ch.SetForceRowSecurity(new.id, forced=new.rls_forced))
+    _replica_identity(ctx, old, new)
+
+
+def _replica_identity(ctx: DiffContext, old: Table | None, new: Table) -> None:
+    before = ((old.replica_identity, old.replica_identity_index) if old is not None
+              else (ReplicaIdentity.DEFAULT, None))
+    after = (new.replica_identity, new.replica_identity_index)
+    if before == after:
+        return
+    index_id = None
+    if new.replica_identity is ReplicaIdentity.INDEX and new.replica_identity_index:
+        index_id = _index_named(ctx, new.id, new.replica_identity_index)
+    ctx.emit(ch.SetReplicaIdentity(new.id, identity=new.replica_identity,
+                                   index_name=new.replica_identity_index, index_id=index_id))
+
+
+def _index_named(ctx: DiffContext, table: ObjectId, name: str) -> ObjectId | None:
+    """The index or the index-backed constraint called ``name`` on ``table``."""
+    for child in ctx.new.children(table):
+        obj = ctx.new[child]
+        if child.kind is Kind.INDEX and child.name == name:
+            return child
+        if isinstance(obj, Constraint) and obj.has_index and obj.name == name:
+            return child
+    return None
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def _diff_columns(ctx: DiffContext, old: Table, new: Table) -> None:
+    old_columns = {c.name: c for c in old.columns if not c.inherited}
+    new_columns = {c.name: c for c in new.columns if not c.inherited}
+    for column in old.columns:
+        if column.name in old_columns and column.name not in new_columns:
+            _drop_column(ctx, old.id, column)
+    for column in new.columns:
+        if column.name in new_columns and column.name not in old_columns:
+            _add_column(ctx, new.id, column)
+    for column in new.columns:
+        if column.name in old_columns and column.name in new_columns:
+            _diff_column(ctx, new.id, old_columns[column.name], column)
+
+
+def _drop_column(ctx: DiffContext, table: ObjectId, column: Column) -> None:
+    owned = tuple(ctx.owned_sequences.get(column_id(table, column.name), ()))
+    hazard = Hazard(HazardKind.DATA_LOSS, f"column {table.name}.{column.name} is dropped")
+    ctx.emit(ch.DropColumn(table, column, owned, hazards=(hazard,)))
+
+
+def _add_column(ctx: DiffContext, table: ObjectId, column: Column) -> None:
+    hazards = []
+    if column.identity is not None or column.generated is not None or (
+            column.default is not None and _volatile(column.default)):
+        hazards.append(Hazard(HazardKind.TABLE_REWRITE,
+                              f"adding {column.name} fills every row of {table.name}"))
+    if column.not_null and column.default is None and column.identity is None and (
+            column.generated is None):
+        hazards.append(Hazard(HazardKind.MAY_FAIL,
+                              f"NOT NULL {column.name} without a default fails on rows"))
+    ctx.emit(ch.AddColumn(table, column, hazards=tuple(hazards)))
+    if column.comment is not None:
+        ctx.emit(ch.SetComment(column_id(table, column.name), column.comment))
+
+
+def _diff_column(ctx: DiffContext, table: ObjectId, old: Column, new: Column) -> None:
+    """The steps of one column's change, in the order PostgreSQL needs them."""
+    cid = column_id(table, new.name)
+    if old.generated != new.generated and new.generated is not None:
+        _replace_column(ctx, table, old, new)
+        return
+    moved = cid in ctx.rebuilt_columns
+    retype = not moved and (old.type, old.collation) != (new.type, new.collation)
+    default_changes = not moved and old.default != new.default
+    if old.generated is not None and new.generated is None:
+        ctx.emit(ch.DropColumnExpression(table, new.name))
+    if old.default is not None and (default_changes or (retype and new.default is not None)):
+        ctx.emit(ch.SetColumnDefault(table, new.name, default=None))
+    if old.identity is not None and new.identity is None:
+        ctx.emit(ch.DropIdentity(table, new.name))
+    if retype:
+        _retype(ctx, table, old, new)
+    if old.not_null != new.not_null:
+        hazards = ((Hazard(HazardKind.LONG_LOCK, f"SET NOT NULL scans {table.name} under an "
+                           "ACCESS EXCLUSIVE lock"),
+                    Hazard(HazardKind.MAY_FAIL, f"fails if {new.name} holds NULLs"))
+                   if new.not_null else ())
+        ctx.emit(ch.SetColumnNotNull(table, new.name, not_null=new.not_null, hazards=hazards))
+    if new.identity is not None and old.identity is None:
+        ctx.emit(ch.AddIdentity(table, new.name, identity=new.identity))
+    elif new.identity is not None and old.identity is not None and old.identity != new.identity:
+        _alter_identity(ctx, table, old, new)
+    if new.default is not None and (default_changes or (retype and old.default is not None)):
+        ctx.emit(ch.SetColumnDefault(table, new.name, default=new.default))
+    ctx.comment(cid, old.comment, new.comment)
+
+
+def _alter_identity(ctx: DiffContext, table: ObjectId, old: Column, new: Column) -> None:
+    assert old.identity is not None and new.identity is not None
+    if old.identity.sequence_schema != new.identity.sequence_schema:
+        # The identity sequence cannot move schema in place: drop and add the identity.
+        ctx.emit(ch.DropIdentity(table, new.name))
+        ctx.emit(ch.AddIdentity(table, new.name, identity=new.identity))
+        return
+    ctx.emit(ch.AlterIdentity(table, new.name, old=old.identity, new=new.identity))
+
+
+def _replace_column(ctx: DiffContext, table: ObjectId, old: Column, new: Column) -> None:
+    """A generation expression cannot be added or changed in place (PostgreSQL 15/16): the
+    column is dropped and added again, at the end of the table."""
+    hazards = [Hazard(HazardKind.TABLE_REWRITE, f"{table.name}.{new.name} is recomputed")]
+    if old.generated is None:
+        hazards.append(Hazard(HazardKind.DATA_LOSS,
+                              f"the values of {table.name}.{new.name} are replaced"))
+    ctx.emit(ch.DropColumn(table, old, hazards=tuple(hazards)))
+    ctx.emit(ch.AddColumn(table, new))
+    ctx.recreated.add(column_id(table, new.name))
+    if new.comment is not None:
+        ctx.emit(ch.SetComment(column_id(table, new.name), new.comment))
+
+
+def _retype(ctx: DiffContext, table: ObjectId, old: Column, new: Column) -> None:
+    using = None
+    if needs_using(old.type, new.type):
+        using = f"{quote_ident(new.name)}::{new.type}"
+    hazards: list[Hazard] = []
+    if not binary_coercible(old.type, new.type) or old.collation != new.collation:
+        hazards.append(Hazard(HazardKind.TABLE_REWRITE,
+                              f"changing the type of {table.name}.{new.name} rewrites the "
+                              "table and its indexes"))
+    if narrowing(old.type, new.type):
+        hazards.append(Hazard(HazardKind.DATA_LOSS,
+                              f"{old.type} -> {new.type} may lose precision or length"))
+    if old.type != new.type and not binary_coercible(old.type, new.type):
+        hazards.append(Hazard(HazardKind.MAY_FAIL,
+                              f"values of {new.name} that do not convert make it fail"))
+    ctx.retyped.add(column_id(table, new.name))
+    ctx.emit(ch.AlterColumnType(table, new.name, old=old, new=new, using=using,
+                                hazards=tuple(hazards)))
+
+
+# --------------------------------------------------------------------------- type rules
+
+_TYPMOD = re.compile(r"\([^)]*\)")
+_NUMBERS = {"smallint", "integer", "bigint", "numeric", "real", "double precision"}
+_INTEGERS = {"smallint", "integer", "bigint"}
+_STRINGS = {"text", "character varying", "character", "name"}
+_TIMES = {"date", "timestamp without time zone", "timestamp with time zone"}
+_VOLATILE = re.compile(r"\b(nextval|random|gen_random_uuid|uuid_generate_v\d|clock_timestamp|"
+                       r"timeofday|txid_current)\s*\(", re.IGNORECASE)
+
+
+def base_type(type_text: str) -> str:
+    """``character varying(10)`` -> ``character varying``; arrays keep their ``[]``."""
+    return _TYPMOD.sub("", type_text)
+
+
+def _typmod(type_text: str) -> tuple[int, ...] | None:
+    found = _TYPMOD.search(type_text)
+    if not found:
+        return None
+    return tuple(int(part) for part in found.group(0)[1:-1].split(",") if part.strip())
+
+
+def needs_using(old: str, new: str) -> bool:
+    """Whether ALTER COLUMN TYPE needs ``USING col::new``: no assignment cast from ``old``."""
+    old_base, new_base = base_type(old), base_type(new)
+    if old_base.endswith("[]") != new_base.endswith("[]"):
+        return True
+    old_base, new_base = old_base.removesuffix("[]"), new_base.removesuffix("[]")
+    if old_base == new_base or new_base in _STRINGS:
+        return False
+    for family in (_NUMBERS, _TIMES):
+        if old_base in family and new_base in family:
+            return False
+    return True
+
+
+def binary_coercible(old: str, new: str) -> bool:
+    """Whether the change keeps every stored value as is (no rewrite): widening a varchar or
+    numeric, varchar to text."""
+    old_base, new_base = base_type(old), base_type(new)
+    old_mod, new_mod = _typmod(old), _typmod(new)
+    if old == new:
+        return True
+    if old_base == new_base == "character varying" or (
+            old_base == "character varying" and new_base == "text"):
+        return new_mod is None or (old_mod is not None and new_mod[0] >= old_mod[0])
+    if old_base == "text" and new_base == "character varying":
+        return new_mod is None
+    if old_base == new_base == "numeric":
+        if new_mod is None:
+            return True
+        return (old_mod is not None and len(old_mod) == len(new_mod)
+                and new_mod[0] >= old_mod[0] and new_mod[1:] == old_mod[1:])
+    return False
+
+
+def narrowing(old: str, new: str) -> bool:
+    """Whether values may be cut: shorter strings, fewer digits, fractions to integers."""
+    old_base, new_base = base_type(old), base_type(new)
+    old_mod, new_mod = _typmod(old), _typmod(new)
+    if old_base == new_base and old_mod is not None and new_mod is not None:
+        return any(n < o for o, n in zip(old_mod, new_mod))
+    if old_base == new_base and old_mod is None and new_mod is not None:
+        return True
+    if old_base in {"numeric", "real", "double precision"} and new_base in _INTEGERS:
+        return True
+    return old_base in _STRINGS and new_base in _STRINGS and new_mod is not None
+
+
+def _volatile(expression: str) -> bool:
+    return bool(_VOLATILE.search(expression))

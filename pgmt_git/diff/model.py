@@ -1,0 +1,635 @@
+"""The catalog as plain values: what a database contains, identified by names, never OIDs.
+
+Every object is a frozen dataclass with an ``id`` (an :class:`ObjectId`). Text that
+PostgreSQL renders itself (``format_type``, ``pg_get_expr``, ``pg_get_constraintdef``,
+``pg_get_indexdef``, ``pg_get_viewdef``, ``pg_get_functiondef``) is kept verbatim: it was read
+with an empty ``search_path``, so every name in it is schema-qualified, and comparing two
+catalogs read the same way compares what PostgreSQL would do.
+
+Objects that live inside a relation (columns, constraints, indexes, triggers, policies) have
+the relation's id as ``parent``. Columns are stored in their table (order matters);
+constraints, indexes, triggers and policies are catalog entries of their own, because they
+are created, dropped and ordered on their own (a foreign key needs the other table first).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Union
+
+__all__ = [
+    "Catalog", "Collation", "Column", "CompositeType", "Constraint", "ConstraintType",
+    "DbObject", "Domain", "DomainConstraint", "EnumType", "EventTrigger", "Extension",
+    "ForeignKey", "Function", "FunctionKind", "Identity", "Index", "Kind",
+    "MaterializedView", "ObjectId", "Policy", "Privilege", "RangeType", "ReplicaIdentity",
+    "Schema", "Sequence", "SequenceOptions", "Table", "Trigger", "View", "column_id",
+]
+
+
+class Kind(str, enum.Enum):
+    """What an object is. The value is how PostgreSQL names the kind in DDL, lower case."""
+
+    SCHEMA = "schema"
+    EXTENSION = "extension"
+    COLLATION = "collation"
+    ENUM = "enum"
+    COMPOSITE = "composite"
+    DOMAIN = "domain"
+    RANGE = "range"
+    SEQUENCE = "sequence"
+    TABLE = "table"
+    COLUMN = "column"
+    CONSTRAINT = "constraint"
+    INDEX = "index"
+    VIEW = "view"
+    MATERIALIZED_VIEW = "materialized view"
+    FUNCTION = "function"
+    PROCEDURE = "procedure"
+    AGGREGATE = "aggregate"
+    TRIGGER = "trigger"
+    EVENT_TRIGGER = "event trigger"
+    POLICY = "policy"
+
+    @property
+    def is_type(self) -> bool:
+        return self in _TYPE_KINDS
+
+    @property
+    def is_relation(self) -> bool:
+        return self in _RELATION_KINDS
+
+    @property
+    def is_routine(self) -> bool:
+        return self in (Kind.FUNCTION, Kind.PROCEDURE, Kind.AGGREGATE)
+
+
+_TYPE_KINDS = frozenset({Kind.ENUM, Kind.COMPOSITE, Kind.DOMAIN, Kind.RANGE})
+_RELATION_KINDS = frozenset({Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW, Kind.SEQUENCE,
+                             Kind.INDEX, Kind.COMPOSITE})
+
+
+@dataclass(frozen=True)
+class ObjectId:
+    """An object's identity. ``schema`` is empty for schemas, extensions and event triggers
+    (database-wide names). ``args`` is a routine's argument types (``integer, text``).
+    ``parent`` is the owning relation (or domain) of columns, constraints, indexes, triggers
+    and policies; a child's ``schema`` is its parent's."""
+
+    kind: Kind
+    schema: str
+    name: str
+    args: str = ""
+    parent: ObjectId | None = None
+
+    def sort_key(self) -> tuple[str, ...]:
+        parent = self.parent.sort_key() if self.parent is not None else ()
+        return (self.schema, *parent, self.name, self.args, self.kind.value)
+
+    def __lt__(self, other: ObjectId) -> bool:
+        return self.sort_key() < other.sort_key()
+
+    def __str__(self) -> str:
+        """For messages: ``table public.users``, ``column public.users.email``."""
+        if self.parent is not None:
+            where = f"{self.parent.qualified_text()}.{self.name}"
+        else:
+            where = self.qualified_text()
+        return f"{self.kind.value} {where}"
+
+    def qualified_text(self) -> str:
+        """Unquoted ``schema.name(args)``, for messages and JSON (never for SQL)."""
+        base = f"{self.schema}.{self.name}" if self.schema else self.name
+        return f"{base}({self.args})" if self.kind.is_routine else base
+
+
+def column_id(relation: ObjectId, name: str) -> ObjectId:
+    return ObjectId(Kind.COLUMN, relation.schema, name, parent=relation)
+
+
+# --------------------------------------------------------------------------- shared values
+
+
+@dataclass(frozen=True, order=True)
+class Privilege:
+    """One entry of an ACL: ``grantee`` (empty = PUBLIC) holds ``privilege`` (SELECT, USAGE,
+    ...) from ``grantor``, optionally WITH GRANT OPTION."""
+
+    grantee: str
+    privilege: str
+    grantable: bool = False
+    grantor: str = ""
+
+
+# None: the object has its default ACL (acl IS NULL in the catalog); () would be "no one".
+Acl = Union[tuple[Privilege, ...], None]
+
+
+@dataclass(frozen=True)
+class SequenceOptions:
+    data_type: str = "bigint"
+    start: int = 1
+    increment: int = 1
+    min_value: int = 1
+    max_value: int = 9223372036854775807
+    cache: int = 1
+    cycle: bool = False
+
+
+@dataclass(frozen=True)
+class Identity:
+    """An identity column's generation and sequence (a sequence internal to the column)."""
+
+    always: bool
+    sequence_schema: str
+    sequence_name: str
+    options: SequenceOptions
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table, view, materialized view or composite type, in declared order.
+
+    ``type`` is ``format_type`` text (typmod included); ``collation`` is set only when it
+    differs from the type's default; ``generated`` is a stored generated column's expression.
+    """
+
+    name: str
+    type: str
+    not_null: bool = False
+    default: str | None = None
+    collation: str | None = None
+    identity: Identity | None = None
+    generated: str | None = None
+    comment: str | None = None
+    acl: Acl = None
+    # Comes from a parent table (a partition's columns, an inheritance child's): the parent
+    # is where it changes.
+    inherited: bool = False
+
+
+# --------------------------------------------------------------------------- objects
+
+
+@dataclass(frozen=True)
+class Schema:
+    name: str
+    comment: str | None = None
+    owner: str = ""
+    acl: Acl = None
+
+    @property
+    def id(self) -> ObjectId:
+        return ObjectId(Kind.SCHEMA, "", self.name)
+
+
+@dataclass(frozen=True)
+class Extension:
+    name: str
+    schema: str
+    version: str
+    relocatable: bool = False
+    comment: str | None = None
+
+    @property
+    def id(self) -> ObjectId:
+        return ObjectId(Kind.EXTENSION, "", self.name)
+
+
+@dataclass(frozen=True)
+class Collation:
+    schema: str
+    name: str
+    provider: str  # c (libc), i (icu), d (default)
+    locale: str | None = None
+    lc_collate: str | None = None
+    lc_ctype: str | None = None
+    deterministic: bool = True
+    comment: str | None = None
+    owner: str = ""
+
+    @property
+    def id(self) -> ObjectId:
+        return ObjectId(Kind.COLLATION, self.schema, self.name)
+
+
+@dataclass(frozen=True)
+class EnumType:
+    schema: str
+    name: str
+    labels: tuple[str, ...]
+    comment: str | None = None
+    owner: str = ""
+    acl: Acl = None
+
+    @property
+    def id(self) -> ObjectId:
+        return ObjectId(Kind.ENUM, self.schema, self.name)
+
+
+@dataclass(frozen=True)
+class CompositeType:
+    schema: str
+    name: str
+    attributes: tuple[Column, ...]
+    comment: str | None = None
+    owner: str = ""
+    acl: Acl = None
+
+    @property
+    def id(self) -> ObjectId:
+        return ObjectId(Kind.COMPOSITE, self.schema, self.name)
+
+
+@dataclass(frozen=True)
+class DomainConstraint:
+    name: str
+    definition: str  # pg_get_constraintdef: CHECK (...) [NOT VALID]
+    validated: bool = True
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Domain:
+    schema: str
+    name: str
+    base_type: str
+    default: str | None = None
+    not_null: bool = False
+    collation: str | None = None
+    constraints: tuple[DomainConstraint, ...] = ()
+    comment: str | None = None
+    owner: str = ""
+    acl: Acl = None
+
+    @property
+    def id(self) -> ObjectId:
+        return ObjectId(Kind.DOMAIN, self.schema, self.name)
+
+
+@dataclass(frozen=True)
+class RangeType:
+    schema: str
+    name: str
+    subtype: str
+    subtype_opclass: str | None = None
+    collation: str | None = None
+    canonical: str | None = None
+    subtype_diff: str | None = None
+    multirange_name: str | None = None
+    comment: str | None = None
+    owner: str = ""
+    acl: Acl = None
+
+    @property
+    def id(self) -> ObjectId:
+        return ObjectId(Kind.RANGE, self.schema, self.name)
+
+
+@dataclass(frozen=True)
+class Sequence:
+    schema: str
+    name: str
+    options: SequenceOptions = SequenceOptions()
+    owned_by: ObjectId | None = None  # a column id
+    unlogged: bool = False
+    comment: str | None = None
+    owner: str = ""
+    acl: Acl = None
+
+    @property
+    def id(self) -> ObjectId:
+        return ObjectId(Kind.SEQUENCE, self.schema, self.name)
+
+
+class ReplicaIdentity(str, enum.Enum):
+    DEFAULT = "d"
+    NOTHING = "n"
+    FULL = "f"
+    INDEX = "i"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table (partitioned or not). ``partition_key`` is ``pg_get_partkeydef`` text of a
+    partitioned table; ``partition_of``/``partition_bound`` place a partition."""
+
+    schema: str
+    name: str
+    columns: tuple[Column, ...] = ()
+    unlogged: bool = False
+    reloptions: tuple[str, ...] = ()
+    rls_enabled: bool = False
+    rls_forced: bool = False
+    replica_identity: ReplicaIdentity = ReplicaIdentity.DEFAULT
+    replica_identity_index: str | None = None
+    partition_key: str | None = None
+    partition_of: ObjectId | None = None
+    partition_bound: str | None = None
+    inherits: tuple[ObjectId, ...] = ()
+    comment: str | None = None
+    owner: str = ""
+    acl: Acl = None
+
+    @property
+    def id(self) -> ObjectId:
+        return ObjectId(Kind.TABLE, self.schema, self.name)
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+class ConstraintType(str, enum.Enum):
+    PRIMARY_KEY = "p"
+    UNIQUE = "u"
+    CHECK = "c"
+    FOREIGN_KEY = "f"
+    EXCLUSION = "x"
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """The structured part of a foreign key that decisions need (the rest is in the text)."""
+
+    references: ObjectId
+    columns: tuple[str, ...]
+    ref_columns: tuple[str, ...]
+    on_update: str = "a"  # a (no action), r (restrict), c (cascade), n (set null), d (default)
+    on_delete: str = "a"
+    match: str = "s"  # s (simple), f (full), p (partial)
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A table constraint. ``definition`` is ``pg_get_constraintdef`` text, with
+    ``NOT VALID`` at its end when the constraint is not validated."""
+
+    parent: ObjectId
+    name: str
+    type: ConstraintType
+    definition: str
+    columns: tuple[str, ...] = ()
+    validated: bool = True
+    deferrable: bool = False
+    deferred: bool = False
+    foreign_key: ForeignKey | None = None
+    comment: str | None = None
+
+    @property
+    def id(self) -> ObjectId:
+        return ObjectId(Kind.CONSTRAINT, self.parent.schema, self.name, parent=self.parent)
+
+    @property
+    def schema(self) -> str:
+        return self.parent.schema
+
+    @property
+    def valid_definition(self) -> str:
+        """The definition as if validated: what makes two constraints the same one."""
+        suffix = " NOT VALID"
+        text = self.definition
+        return text[: -len(suffix)] if text.endswith(suffix) else text
+
+    @property
+    def has_index(self) -> bool:
+        return self.type in (ConstraintType.PRIMARY_KEY, ConstraintType.UNIQUE,
+                             ConstraintType.EXCLUSION)
+
+
+@dataclass(frozen=True)
+class Index:
+    """A standalone index (indexes made by constraints belong to their constraint).
+    ``definition`` is ``pg_get_indexdef`` text, a complete CREATE INDEX statement."""
+
+    parent: ObjectId
+    name: str
+    definition: str
+    unique: bool = False
+    method: str = "btree"
+    predicate: str | None = None
+    comment: str | None = None
+
+    @property
+    def id(self) -> ObjectId:
+        return ObjectId(Kind.INDEX, self.parent.schema, self.name, parent=self.parent)
+
+    @property
+    def schema(self) -> str:
+        return self.parent.schema
+
+
+@dataclass(frozen=True)
+class View:
+    """``definition`` is ``pg_get_viewdef`` text; ``options`` are its reloptions
+    (``check_option=local``, ``security_barrier=true``, ``security_invoker=true``)."""
+
+    schema: str
+    name: str
+    definition: str
+    columns: tuple[Column, ...] = ()
+    options: tuple[str, ...] = ()
+    comment: str | None = None
+    owner: str = ""
+    acl: Acl = None
+
+    @property
+    def id(self) -> ObjectId:
+        return ObjectId(Kind.VIEW, self.schema, self.name)
+
+
+@dataclass(frozen=True)
+class MaterializedView:
+    schema: str
+    name: str
+    definition: str
+    columns: tuple[Column, ...] = ()
+    options: tuple[str, ...] = ()
+    populated: bool = True
+    comment: str | None = None
+    owner: str = ""
+    acl: Acl = None
+
+    @property
+    def id(self) -> ObjectId:
+        return ObjectId(Kind.MATERIALIZED_VIEW, self.schema, self.name)
+
+
+class FunctionKind(str, enum.Enum):
+    FUNCTION = "f"
+    PROCEDURE = "p"
+    AGGREGATE = "a"
+    WINDOW = "w"
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function, procedure or aggregate; overloads are separate objects (``args``: the
+    identity argument types). ``definition`` is a complete ``CREATE OR REPLACE`` statement
+    (``pg_get_functiondef``; built from ``pg_aggregate`` for aggregates)."""
+
+    schema: str
+    name: str
+    args: str
+    kind: FunctionKind
+    definition: str
+    result: str | None = None  # pg_get_function_result
+    arguments: str = ""  # pg_get_function_arguments: names, modes and defaults
+    input_names: tuple[str, ...] = ()
+    comment: str | None = None
+    owner: str = ""
+    acl: Acl = None
+
+    @property
+    def id(self) -> ObjectId:
+        kind = {FunctionKind.PROCEDURE: Kind.PROCEDURE,
+                FunctionKind.AGGREGATE: Kind.AGGREGATE}.get(self.kind, Kind.FUNCTION)
+        return ObjectId(kind, self.schema, self.name, self.args)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """``definition`` is ``pg_get_triggerdef`` text; ``enabled`` is pg_trigger.tgenabled
+    (O origin, D disabled, R replica, A always)."""
+
+    parent: ObjectId
+    name: str
+    definition: str
+    enabled: str = "O"
+    comment: str | None = None
+
+    @property
+    def id(self) -> ObjectId:
+        return ObjectId(Kind.TRIGGER, self.parent.schema, self.name, parent=self.parent)
+
+    @property
+    def schema(self) -> str:
+        return self.parent.schema
+
+
+@dataclass(frozen=True)
+class EventTrigger:
+    name: str
+    event: str
+    function: ObjectId
+    tags: tuple[str, ...] = ()
+    enabled: str = "O"
+    comment: str | None = None
+
+    @property
+    def id(self) -> ObjectId:
+        return ObjectId(Kind.EVENT_TRIGGER, "", self.name)
+
+
+@dataclass(frozen=True)
+class Policy:
+    parent: ObjectId
+    name: str
+    permissive: bool = True
+    command: str = "ALL"
+    roles: tuple[str, ...] = ("public",)
+    using: str | None = None
+    with_check: str | None = None
+    comment: str | None = None
+
+    @property
+    def id(self) -> ObjectId:
+        return ObjectId(Kind.POLICY, self.parent.schema, self.name, parent=self.parent)
+
+    @property
+    def schema(self) -> str:
+        return self.parent.schema
+
+
+DbObject = Union[Schema, Extension, Collation, EnumType, CompositeType, Domain, RangeType,
+                 Sequence, Table, Constraint, Index, View, MaterializedView, Function,
+                 Trigger, EventTrigger, Policy]
+
+
+# --------------------------------------------------------------------------- the catalog
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The objects of one database state and their dependencies.
+
+    ``depends`` holds (dependent, referenced) pairs from pg_depend, mapped to ids (columns
+    included: a view depends on the columns it reads), plus each child's edge to its parent.
+    """
+
+    objects: Mapping[ObjectId, DbObject] = field(default_factory=dict)
+    depends: frozenset[tuple[ObjectId, ObjectId]] = frozenset()
+    _children: Mapping[ObjectId, tuple[ObjectId, ...]] = field(
+        init=False, repr=False, compare=False)
+    _dependents: Mapping[ObjectId, tuple[ObjectId, ...]] = field(
+        init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        objects = MappingProxyType(dict(sorted(self.objects.items())))
+        object.__setattr__(self, "objects", objects)
+        object.__setattr__(self, "depends", frozenset(self.depends))
+        children: dict[ObjectId, list[ObjectId]] = {}
+        for oid in objects:
+            if oid.parent is not None:
+                children.setdefault(oid.parent, []).append(oid)
+        dependents: dict[ObjectId, list[ObjectId]] = {}
+        for dependent, referenced in sorted(self.depends):
+            dependents.setdefault(referenced, []).append(dependent)
+        object.__setattr__(self, "_children", MappingProxyType(
+            {k: tuple(v) for k, v in children.items()}))
+        object.__setattr__(self, "_dependents", MappingProxyType(
+            {k: tuple(v) for k, v in dependents.items()}))
+
+    @classmethod
+    def build(cls, objects: Iterable[DbObject],
+              depends: Iterable[tuple[ObjectId, ObjectId]] = ()) -> Catalog:
+        """A catalog from objects; raises ValueError on a duplicate id."""
+        found: dict[ObjectId, DbObject] = {}
+        for obj in objects:
+            if obj.id in found:
+                raise ValueError(f"duplicate object in catalog: {obj.id}")
+            found[obj.id] = obj
+        return cls(found, frozenset(depends))
+
+    def __contains__(self, oid: object) -> bool:
+        return oid in self.objects
+
+    def __getitem__(self, oid: ObjectId) -> DbObject:
+        return self.objects[oid]
+
+    def __iter__(self) -> Iterator[ObjectId]:
+        return iter(self.objects)
+
+    def __len__(self) -> int:
+        return len(self.objects)
+
+    def get(self, oid: ObjectId) -> DbObject | None:
+        return self.objects.get(oid)
+
+    def of_kind(self, kind: Kind) -> tuple[DbObject, ...]:
+        return tuple(obj for oid, obj in self.objects.items() if oid.kind is kind)
+
+    def children(self, parent: ObjectId) -> tuple[ObjectId, ...]:
+        """Constraints, indexes, triggers and policies of a relation, sorted."""
+        return self._children.get(parent, ())
+
+    def dependents(self, oid: ObjectId) -> tuple[ObjectId, ...]:
+        """What depends directly on ``oid`` (for a relation: on the relation itself only)."""
+        return self._dependents.get(oid, ())
+
+    def has(self, oid: ObjectId) -> bool:
+        """Whether ``oid`` exists; a column exists when its relation has it."""
+        if oid.kind is Kind.COLUMN and oid.parent is not None:
+            relation = self.objects.get(oid.parent)
+            columns = _columns_of(relation)
+            return any(c.name == oid.name for c in columns)
+        return oid in self.objects
+
+
+def _columns_of(obj: DbObject | None) -> tuple[Column, ...]:
+    if isinstance(obj, (Table, View, MaterializedView)):
+        return obj.columns
+    if isinstance(obj, CompositeType):
+        return obj.attributes
+    return ()

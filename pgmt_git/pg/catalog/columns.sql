@@ -1,0 +1,55 @@
+-- Columns of tables, views, materialized views and composite types, in attnum order, with
+-- default or generation expression, collation (when not the type's own) and identity.
+SELECT a.attrelid AS relid,
+       a.attnum,
+       a.attname AS name,
+       pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
+       a.attnotnull AS not_null,
+       CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END
+         AS "default",
+       CASE WHEN a.attgenerated = 's' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END
+         AS generated,
+       CASE WHEN a.attcollation <> t.typcollation THEN
+         pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname)
+       END AS collation,
+       a.attidentity AS identity,
+       sn.nspname AS seq_schema,
+       sc.relname AS seq_name,
+       pg_catalog.format_type(s.seqtypid, NULL) AS seq_type,
+       s.seqstart AS seq_start,
+       s.seqincrement AS seq_increment,
+       s.seqmin AS seq_min,
+       s.seqmax AS seq_max,
+       s.seqcache AS seq_cache,
+       s.seqcycle AS seq_cycle,
+       NOT a.attislocal AS inherited,
+       pg_catalog.col_description(a.attrelid, a.attnum) AS comment,
+       CASE WHEN a.attacl IS NOT NULL THEN
+         (SELECT coalesce(json_agg(json_build_array(
+                   CASE WHEN x.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(x.grantee) END,
+                   x.privilege_type, x.is_grantable, pg_catalog.pg_get_userbyid(x.grantor))), '[]')
+            FROM pg_catalog.aclexplode(a.attacl) x)
+       END AS acl
+  FROM pg_catalog.pg_attribute a
+  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+  LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+  LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
+  LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+  LEFT JOIN pg_catalog.pg_depend sd
+         ON a.attidentity <> ''
+        AND sd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+        AND sd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+        AND sd.refobjid = a.attrelid AND sd.refobjsubid = a.attnum AND sd.deptype = 'i'
+  LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = sd.objid
+  LEFT JOIN pg_catalog.pg_class sc ON sc.oid = s.seqrelid
+  LEFT JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace
+ WHERE a.attnum > 0
+   AND NOT a.attisdropped
+   AND c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f')
+   AND c.relpersistence <> 't'
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+   AND n.nspname NOT LIKE 'pg\_toast%'
+   AND n.nspname NOT LIKE 'pg\_temp\_%'
+ ORDER BY a.attrelid, a.attnum

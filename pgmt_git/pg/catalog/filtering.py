@@ -1,0 +1,68 @@
+"""Which objects pgmt-git manages: ``objects.include/exclude`` globs, as pgmt applies them.
+
+Schema globs apply to every object's schema (an extension's schema too); table globs match
+the bare name of tables, views and materialized views. Children (columns, constraints,
+indexes, triggers, policies) go with their relation. The migration tracking tables
+(``<name>`` and ``<name>_sections`` in the tracking schema) are never managed.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+from pgmt_git.config import Objects, TrackingTable
+from pgmt_git.diff.model import Catalog, DbObject, Extension, Kind, ObjectId
+
+__all__ = ["filter_catalog", "schema_included", "table_included"]
+
+_TABLE_LIKE = (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW)
+
+
+def _matches(patterns: tuple[str, ...], name: str) -> bool:
+    return any(fnmatchcase(name, pattern) for pattern in patterns)
+
+
+def schema_included(objects: Objects, schema: str) -> bool:
+    if _matches(objects.exclude.schemas, schema):
+        return False
+    return not objects.include.schemas or _matches(objects.include.schemas, schema)
+
+
+def table_included(objects: Objects, tracking: TrackingTable, schema: str, name: str) -> bool:
+    if schema == tracking.schema and name in (tracking.name, f"{tracking.name}_sections"):
+        return False
+    if not schema_included(objects, schema):
+        return False
+    if _matches(objects.exclude.tables, name):
+        return False
+    return not objects.include.tables or _matches(objects.include.tables, name)
+
+
+def filter_catalog(catalog: Catalog, objects: Objects, tracking: TrackingTable) -> Catalog:
+    """The managed part of ``catalog``; dependencies on what is left out are dropped."""
+    kept = {oid: obj for oid, obj in catalog.objects.items()
+            if _included(oid, obj, objects, tracking)}
+
+    def known(oid: ObjectId) -> bool:
+        top = oid
+        while top.parent is not None:
+            top = top.parent
+        return top in kept
+
+    edges = {(a, b) for a, b in catalog.depends if known(a) and known(b)}
+    return Catalog(kept, frozenset(edges))
+
+
+def _included(oid: ObjectId, obj: DbObject, objects: Objects, tracking: TrackingTable) -> bool:
+    top = oid
+    while top.parent is not None:
+        top = top.parent
+    if top.kind in _TABLE_LIKE:
+        return table_included(objects, tracking, top.schema, top.name)
+    if top.kind is Kind.SCHEMA:
+        return schema_included(objects, top.name)
+    if isinstance(obj, Extension):
+        return schema_included(objects, obj.schema)
+    if not top.schema:
+        return True
+    return schema_included(objects, top.schema)

@@ -1,0 +1,286 @@
+"""Read a database's catalog into a :class:`~pgmt_git.diff.model.Catalog`.
+
+One query per object kind (the ``.sql`` files next to this module), all in one read-only
+repeatable-read transaction, so every query sees the same snapshot. ``search_path`` is
+empty while reading: ``format_type``, ``pg_get_expr`` and the other deparsers then
+schema-qualify every name outside pg_catalog, so the texts mean the same in any session.
+
+OIDs are used only here, to join rows and to map pg_depend to object ids; they never leave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from pgmt_git.config import Objects, TrackingTable
+from pgmt_git.diff.model import (
+    Acl,
+    Catalog,
+    Column,
+    Constraint,
+    ConstraintType,
+    DbObject,
+    EnumType,
+    Extension,
+    ForeignKey,
+    Function,
+    FunctionKind,
+    Identity,
+    Index,
+    Kind,
+    MaterializedView,
+    ObjectId,
+    Privilege,
+    ReplicaIdentity,
+    Schema,
+    Sequence,
+    SequenceOptions,
+    Table,
+    View,
+    column_id,
+)
+from pgmt_git.errors import ServerError
+from pgmt_git.pg.catalog.filtering import filter_catalog
+
+__all__ = ["QUERY_NAMES", "load_catalog", "query_text"]
+
+QUERY_NAMES = ("schemas", "extensions", "enums", "sequences", "tables", "columns",
+               "constraints", "indexes", "views", "functions", "depends", "aliases")
+
+Rows = list[dict[str, Any]]
+# (catalog table, oid, sub-object id): how pg_depend names an object.
+CatalogKey = tuple[str, int, int]
+
+
+def query_text(name: str) -> str:
+    return resources.files(__package__).joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+def load_catalog(conn_or_conninfo: psycopg.Connection | str, *,
+                 objects_filter: Objects | None = None,
+                 tracking_table: TrackingTable | None = None) -> Catalog:
+    """The catalog of a database: a connection (idle, not inside a transaction) or a libpq
+    connection string. ``objects_filter`` defaults to pgmt's (every schema but ``pg_*`` and
+    information_schema); the migration tracking tables are always left out."""
+    objects_filter = Objects() if objects_filter is None else objects_filter
+    tracking_table = TrackingTable() if tracking_table is None else tracking_table
+    if isinstance(conn_or_conninfo, str):
+        try:
+            conn = psycopg.connect(conn_or_conninfo, autocommit=True, prepare_threshold=None)
+        except psycopg.OperationalError as exc:
+            raise ServerError(f"cannot connect to read the catalog: {exc}") from exc
+        with conn:
+            rows = _read(conn)
+    else:
+        rows = _read(conn_or_conninfo)
+    catalog = build_catalog(rows)
+    return filter_catalog(catalog, objects_filter, tracking_table)
+
+
+def _read(conn: psycopg.Connection) -> dict[str, Rows]:
+    rows: dict[str, Rows] = {}
+    with conn.transaction(), conn.cursor(row_factory=dict_row) as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute("SELECT pg_catalog.set_config('search_path', '', true)")
+        for name in QUERY_NAMES:
+            cursor.execute(query_text(name))  # type: ignore[arg-type]  # our own files
+            rows[name] = cursor.fetchall()
+    return rows
+
+
+def build_catalog(rows: Mapping[str, Rows]) -> Catalog:
+    """The catalog from the rows of every query (pure: no database needed)."""
+    builder = _Builder()
+    builder.add_all(rows)
+    return Catalog.build(builder.objects, builder.edges(rows["depends"], rows["aliases"]))
+
+
+@dataclass
+class _Builder:
+    objects: list[DbObject] = field(default_factory=list)
+    ids: dict[CatalogKey, ObjectId] = field(default_factory=dict)
+
+    def add(self, key: CatalogKey, obj: DbObject) -> None:
+        self.objects.append(obj)
+        self.ids[key] = obj.id
+
+    def relation(self, oid: int) -> ObjectId | None:
+        return self.ids.get(("pg_class", oid, 0))
+
+    def add_all(self, rows: Mapping[str, Rows]) -> None:
+        for row in rows["schemas"]:
+            self.add(("pg_namespace", row["oid"], 0), Schema(
+                row["name"], row["comment"], row["owner"], _acl(row["acl"])))
+        for row in rows["extensions"]:
+            self.add(("pg_extension", row["oid"], 0), Extension(
+                row["name"], row["schema"], row["version"], row["relocatable"], row["comment"]))
+        for row in rows["enums"]:
+            self.add(("pg_type", row["oid"], 0), EnumType(
+                row["schema"], row["name"], tuple(row["labels"]), row["comment"], row["owner"],
+                _acl(row["acl"])))
+        for row in rows["sequences"]:
+            self.add(("pg_class", row["oid"], 0), _sequence(row))
+        columns = _columns_by_relation(rows["columns"])
+        for row in rows["tables"]:
+            self._add_relation(row["oid"], _table(row, columns.get(row["oid"], ())),
+                               columns.get(row["oid"], ()))
+        for row in rows["views"]:
+            self._add_relation(row["oid"], _view(row, columns.get(row["oid"], ())),
+                               columns.get(row["oid"], ()))
+        for row in rows["constraints"]:
+            self._add_constraint(row)
+        for row in rows["indexes"]:
+            parent = self.relation(row["relid"])
+            if parent is not None:
+                self.add(("pg_class", row["oid"], 0), Index(
+                    parent, row["name"], row["definition"], row["unique"], row["method"],
+                    row["predicate"], row["comment"]))
+        for row in rows["functions"]:
+            self.add(("pg_proc", row["oid"], 0), _function(row))
+
+    def _add_relation(self, oid: int, obj: DbObject, columns: Iterable[dict[str, Any]]) -> None:
+        self.add(("pg_class", oid, 0), obj)
+        for row in columns:
+            self.ids[("pg_class", oid, row["attnum"])] = column_id(obj.id, row["name"])
+
+    def _add_constraint(self, row: dict[str, Any]) -> None:
+        parent = self.relation(row["relid"])
+        if parent is None:
+            return
+        kind = ConstraintType(row["type"])
+        foreign_key = None
+        if kind is ConstraintType.FOREIGN_KEY:
+            foreign_key = ForeignKey(
+                ObjectId(Kind.TABLE, row["ref_schema"], row["ref_table"]),
+                tuple(row["columns"]), tuple(row["ref_columns"]), row["on_update"],
+                row["on_delete"], row["match"])
+        constraint = Constraint(
+            parent, row["name"], kind, row["definition"], tuple(row["columns"]),
+            row["validated"], row["deferrable"], row["deferred"], foreign_key, row["comment"])
+        self.add(("pg_constraint", row["oid"], 0), constraint)
+        if constraint.has_index and row["index_oid"]:
+            self.ids[("pg_class", row["index_oid"], 0)] = constraint.id
+
+    def edges(self, depends: Rows, aliases: Rows) -> set[tuple[ObjectId, ObjectId]]:
+        alias = {(r["cls"], r["objid"], r["objsubid"]): (r["tocls"], r["toid"], r["tosubid"])
+                 for r in aliases}
+        found: set[tuple[ObjectId, ObjectId]] = set()
+        for row in depends:
+            dependent = self._resolve((row["cls"], row["objid"], row["objsubid"]), alias)
+            referenced = self._resolve((row["refcls"], row["refobjid"], row["refobjsubid"]),
+                                       alias)
+            if dependent is None or referenced is None or dependent == referenced:
+                continue
+            if (dependent.kind is Kind.SEQUENCE and referenced.kind is Kind.COLUMN
+                    and row["deptype"] == "a"):
+                continue  # OWNED BY: an attribute of the sequence, not an ordering need
+            found.add((dependent, referenced))
+        for obj in self.objects:
+            found.update(_structural_edges(obj))
+        return found
+
+    def _resolve(self, key: CatalogKey,
+                 alias: Mapping[CatalogKey, CatalogKey]) -> ObjectId | None:
+        for _ in range(5):
+            if key in self.ids:
+                return self.ids[key]
+            if key in alias:
+                key = alias[key]
+            elif key[2] != 0:
+                key = (key[0], key[1], 0)
+            else:
+                return None
+        return None
+
+
+def _structural_edges(obj: DbObject) -> Iterable[tuple[ObjectId, ObjectId]]:
+    """What pg_depend leaves implicit: a child needs its parent, an object its schema (the
+    built-in public schema's OID is below the user range)."""
+    oid = obj.id
+    if oid.parent is not None:
+        yield oid, oid.parent
+    schema = obj.schema if oid.kind is Kind.EXTENSION else oid.schema  # type: ignore[union-attr]
+    if schema and oid.parent is None:
+        yield oid, ObjectId(Kind.SCHEMA, "", schema)
+    for column in _own_columns(obj):
+        yield column_id(oid, column.name), oid
+
+
+def _own_columns(obj: DbObject) -> tuple[Column, ...]:
+    if isinstance(obj, (Table, View, MaterializedView)):
+        return obj.columns
+    return ()
+
+
+# --------------------------------------------------------------------------- row -> object
+
+
+def _acl(value: list[list[Any]] | None) -> Acl:
+    if value is None:
+        return None
+    return tuple(sorted(Privilege(grantee, privilege, bool(grantable), grantor)
+                        for grantee, privilege, grantable, grantor in value))
+
+
+def _sequence(row: dict[str, Any]) -> Sequence:
+    owned_by = None
+    if row["owned_by"]:
+        schema, table, column = row["owned_by"]
+        owned_by = column_id(ObjectId(Kind.TABLE, schema, table), column)
+    options = SequenceOptions(row["data_type"], row["start"], row["increment"],
+                              row["min_value"], row["max_value"], row["cache"], row["cycle"])
+    return Sequence(row["schema"], row["name"], options, owned_by, row["unlogged"],
+                    row["comment"], row["owner"], _acl(row["acl"]))
+
+
+def _columns_by_relation(rows: Rows) -> dict[int, tuple[dict[str, Any], ...]]:
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["relid"], []).append(row)
+    return {relid: tuple(found) for relid, found in grouped.items()}
+
+
+def _column(row: dict[str, Any]) -> Column:
+    identity = None
+    if row["identity"]:
+        identity = Identity(
+            row["identity"] == "a", row["seq_schema"], row["seq_name"],
+            SequenceOptions(row["seq_type"], row["seq_start"], row["seq_increment"],
+                            row["seq_min"], row["seq_max"], row["seq_cache"], row["seq_cycle"]))
+    return Column(row["name"], row["type"], row["not_null"], row["default"], row["collation"],
+                  identity, row["generated"], row["comment"], _acl(row["acl"]),
+                  row["inherited"])
+
+
+def _table(row: dict[str, Any], columns: Iterable[dict[str, Any]]) -> Table:
+    parents = tuple(ObjectId(Kind.TABLE, schema, name) for schema, name in row["parents"])
+    partition_of = parents[0] if row["is_partition"] and parents else None
+    return Table(
+        row["schema"], row["name"], tuple(_column(c) for c in columns), row["unlogged"],
+        tuple(row["reloptions"]), row["rls_enabled"], row["rls_forced"],
+        ReplicaIdentity(row["replica_identity"]), row["replica_identity_index"],
+        row["partition_key"], partition_of, row["partition_bound"],
+        () if partition_of is not None else parents, row["comment"], row["owner"],
+        _acl(row["acl"]))
+
+
+def _view(row: dict[str, Any], columns: Iterable[dict[str, Any]]) -> View | MaterializedView:
+    cols = tuple(_column(c) for c in columns)
+    if row["relkind"] == "m":
+        return MaterializedView(row["schema"], row["name"], row["definition"], cols,
+                                tuple(row["options"]), row["populated"], row["comment"],
+                                row["owner"], _acl(row["acl"]))
+    return View(row["schema"], row["name"], row["definition"], cols, tuple(row["options"]),
+                row["comment"], row["owner"], _acl(row["acl"]))
+
+
+def _function(row: dict[str, Any]) -> Function:
+    return Function(row["schema"], row["name"], row["args"], FunctionKind(row["kind"]),
+                    row["definition"], row["result"], row["arguments"],
+                    tuple(row["input_names"]), row["comment"], row["owner"], _acl(row["acl"]))

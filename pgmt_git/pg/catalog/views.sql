@@ -1,0 +1,27 @@
+-- Views and materialized views (columns come from columns.sql).
+SELECT c.oid,
+       n.nspname AS schema,
+       c.relname AS name,
+       c.relkind AS relkind,
+       pg_catalog.pg_get_viewdef(c.oid) AS definition,
+       coalesce(c.reloptions, '{}') AS options,
+       c.relispopulated AS populated,
+       pg_catalog.pg_get_userbyid(c.relowner) AS owner,
+       pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
+       CASE WHEN c.relacl IS NOT NULL THEN
+         (SELECT coalesce(json_agg(json_build_array(
+                   CASE WHEN a.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(a.grantee) END,
+                   a.privilege_type, a.is_grantable, pg_catalog.pg_get_userbyid(a.grantor))), '[]')
+            FROM pg_catalog.aclexplode(c.relacl) a)
+       END AS acl
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('v', 'm')
+   AND c.relpersistence <> 't'
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+   AND n.nspname NOT LIKE 'pg\_toast%'
+   AND n.nspname NOT LIKE 'pg\_temp\_%'
+   AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
+                    WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                      AND d.objid = c.oid AND d.deptype = 'e')
+ ORDER BY n.nspname, c.relname

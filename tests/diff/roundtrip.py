@@ -1,0 +1,112 @@
+"""The round-trip proof of a diff: build both states, diff, apply, diff again, compare dumps.
+
+States are replayed through the cache, so a state shared by several cases (or by both
+directions of one case) is replayed once; the database the SQL is applied to is a copy of
+its own.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pgserver
+
+from pgmt_git.diff import Change, diff_catalogs, render_sql, render_statements
+from pgmt_git.diff.model import Catalog
+from pgmt_git.pg.cache import replayed_state, shadow_copy
+from pgmt_git.pg.catalog import load_catalog
+from pgmt_git.pg.server import Server, connect
+from pgmt_git.project.source import ReplayInput
+
+PG_DUMP = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_dump"
+
+
+def state_files(sql: str) -> list[ReplayInput]:
+    return [ReplayInput("schema/state.sql", sql, "schema")] if sql.strip() else []
+
+
+@dataclass(frozen=True)
+class Outcome:
+    sql: str
+    changes: tuple[Change, ...]
+    second_diff: str
+    migrated_dump: str
+    target_dump: str
+
+
+@lru_cache(maxsize=None)
+def read_state(server: Server, sql: str) -> tuple[Catalog, str]:
+    """The catalog and the normalised schema dump of the state ``sql`` builds."""
+    with replayed_state(server, state_files(sql)) as state:
+        catalog = load_catalog(state.conninfo)
+        dump = schema_dump(state.conninfo)
+    return catalog, dump
+
+
+def round_trip(server: Server, start_sql: str, target_sql: str) -> Outcome:
+    start, _ = read_state(server, start_sql)
+    target, target_dump = read_state(server, target_sql)
+    changes = diff_catalogs(start, target)
+    sql = render_sql(changes)
+    with shadow_copy(server, state_files(start_sql)) as migrated:
+        apply(server, migrated.dbname, changes, sql)
+        migrated_catalog = load_catalog(migrated.conninfo)
+        migrated_dump = schema_dump(migrated.conninfo)
+    second = render_sql(diff_catalogs(migrated_catalog, target))
+    return Outcome(sql, changes, second, migrated_dump, target_dump)
+
+
+class ApplyFailed(AssertionError):
+    pass
+
+
+def apply(server: Server, dbname: str, changes: tuple[Change, ...], sql: str) -> None:
+    """Run the statements in one transaction, committing after those that need it."""
+    statements = render_statements(changes)
+    with connect(server, dbname) as conn:
+        index = 0
+        while index < len(statements):
+            with conn.transaction():
+                while index < len(statements):
+                    statement = statements[index]
+                    index += 1
+                    try:
+                        conn.execute(statement.sql)  # type: ignore[arg-type]
+                    except Exception as exc:
+                        raise ApplyFailed(
+                            f"statement failed: {statement.sql}\n{exc}\n--- whole script:\n"
+                            f"{sql}") from exc
+                    if statement.commit_after:
+                        break
+
+
+_DROPPED_LINES = re.compile(r"^(--|SET |SELECT pg_catalog\.set_config|\\(un)?restrict )")
+
+
+def schema_dump(conninfo: str) -> str:
+    result = subprocess.run([str(PG_DUMP), "--schema-only", "--no-owner", "-d", conninfo],
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise AssertionError(f"pg_dump failed: {result.stderr}")
+    return normalise_dump(result.stdout)
+
+
+# Some servers stamp every new column with an attribute option of their own, different on
+# each creation (seen: pg_attver=<n> on a PostgreSQL 15 build); it is not schema.
+_SERVER_STAMP = re.compile(r"\bpg_attver=\d+(, )?")
+_EMPTY_SET = re.compile(r"^ALTER TABLE ONLY .* ALTER COLUMN .* SET \(\);$")
+
+
+def normalise_dump(text: str) -> str:
+    """Without comments, session settings, blank lines and server stamps; nothing
+    reordered."""
+    lines = []
+    for line in text.splitlines():
+        line = _SERVER_STAMP.sub("", line).replace(", )", ")")
+        if line.strip() and not _DROPPED_LINES.match(line) and not _EMPTY_SET.match(line):
+            lines.append(line)
+    return "\n".join(lines) + "\n"
