@@ -83,8 +83,11 @@ def test_clean_never_touches_databases_pgmt_git_did_not_create(
 
 
 # A child that replays a file which sleeps inside a shadow database, after saying so.
+# SIGINT is restored first: a shell starts background jobs (as CI may run this suite) with
+# SIGINT ignored, and Python then installs no KeyboardInterrupt handler.
 _SLEEPER = """
-import sys
+import signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from pgmt_git.pg.cache import replayed_state
 from pgmt_git.pg.plan import ReplayFile
 from pgmt_git.pg.server import resolve_server
