@@ -7,7 +7,6 @@ session's test server is), and stop and remove them afterwards.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from pgmt_git.pg.server import (
     connect,
     embedded_server,
     ensure_embedded_server,
+    purge_server,
     server_status,
     stop_server,
 )
@@ -41,10 +41,12 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def _remove_server() -> None:
+    """`pgmt-git shadow stop --purge`, checked: nothing of the server is left."""
     info = server_status()
-    stop_server()
-    shutil.rmtree(info.base_dir, ignore_errors=True)
-    shutil.rmtree(info.socket_dir, ignore_errors=True)
+    purge_server()
+    assert not info.data_dir.exists()
+    assert not info.socket_dir.exists()
+    assert purge_server() is None
 
 
 @pytest.fixture(scope="module")

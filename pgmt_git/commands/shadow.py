@@ -47,11 +47,18 @@ def status(app: AppContext, shadow_url: str | None, output_format: str) -> None:
 
 
 @shadow.command()
+@click.option("--purge", is_flag=True,
+              help="Also delete the server's files, with every cached replay state.")
 @pass_app
-def stop(app: AppContext) -> None:
+def stop(app: AppContext, purge: bool) -> None:
     """Stop the embedded shadow server (it starts again when next needed)."""
-    from pgmt_git.pg.server import stop_server
+    from pgmt_git.pg.server import purge_server, stop_server
 
+    if purge:
+        removed = purge_server()
+        app.info(f"stopped the embedded shadow server and removed {removed}"
+                 if removed else "the embedded shadow server has no files to remove")
+        return
     if stop_server():
         app.info("stopped the embedded shadow server")
     else:

@@ -142,6 +142,30 @@ def stop_server() -> bool:
         return True
 
 
+def purge_server() -> Path | None:
+    """Stop the embedded server and delete its directory (every cached state with it).
+
+    Returns the directory removed, or None when there was none.
+    """
+    stop_server()
+    binaries = find_binaries()
+    if not _layout(binaries, account=None).server_dir.exists():
+        return None
+    with _locked_layout(binaries) as layout:
+        if _postmaster_pid(layout.data_dir) is not None:
+            raise ServerError(f"the embedded server in {layout.server_dir} is still running",
+                              hint="run `pgmt-git shadow stop` and retry")
+        if layout.socket_dir != layout.server_dir:
+            shutil.rmtree(layout.socket_dir, ignore_errors=True)
+        if layout.base != cache_dir():
+            # root's server directory (see _base_dir) holds nothing else of the user's:
+            # remove it whole, with the copy of the binaries made for the server's account.
+            shutil.rmtree(layout.base)
+            return layout.base
+        shutil.rmtree(layout.server_dir)
+        return layout.server_dir
+
+
 def find_binaries() -> Binaries:
     # find_spec locates the package without importing it (its __init__ imports psutil etc.).
     spec = importlib.util.find_spec("pgserver")

@@ -18,6 +18,7 @@ from pgmt_git.pg.embedded import (
     SUPERUSER,
     ServerInfo,
     ensure_embedded_server,
+    purge_server,
     server_status,
     stop_server,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "embedded_server",
     "ensure_embedded_server",
     "resolve_server",
+    "purge_server",
     "server_status",
     "stop_server",
 ]
