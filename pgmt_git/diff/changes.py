@@ -29,6 +29,7 @@ from pgmt_git.diff.model import (
     Function,
     Identity,
     Index,
+    Kind,
     MaterializedView,
     ObjectId,
     RangeType,
@@ -93,6 +94,12 @@ class Change:
     @property
     def precedes_drop_of(self) -> Ids:
         return ()
+
+    @property
+    def only_removes(self) -> bool:
+        """An alteration that takes something away (DROP DEFAULT, DROP IDENTITY): it needs
+        nothing new, so it does not wait for the target's dependencies."""
+        return False
 
     @property
     def phase(self) -> Phase:
@@ -418,20 +425,50 @@ class AlterColumnType(_ColumnChange):
 class SetColumnDefault(_ColumnChange):
     default: str | None = field(kw_only=True)  # None: DROP DEFAULT
 
+    @property
+    def only_removes(self) -> bool:
+        return self.default is None
+
 
 @dataclass(frozen=True)
 class SetColumnNotNull(_ColumnChange):
     not_null: bool = field(kw_only=True)
+
+    @property
+    def only_removes(self) -> bool:
+        return not self.not_null
+
+
+def identity_sequence_id(identity: Identity) -> ObjectId:
+    """The name an identity column's sequence takes (it is not a catalog object of its own,
+    but it occupies a relation name)."""
+    return ObjectId(Kind.SEQUENCE, identity.sequence_schema, identity.sequence_name)
 
 
 @dataclass(frozen=True)
 class AddIdentity(_ColumnChange):
     identity: Identity = field(kw_only=True)
 
+    @property
+    def creates(self) -> Ids:
+        return (identity_sequence_id(self.identity),)
+
+    @property
+    def phase(self) -> Phase:
+        return Phase.ALTER
+
 
 @dataclass(frozen=True)
 class DropIdentity(_ColumnChange):
-    pass
+    identity: Identity = field(kw_only=True)
+
+    @property
+    def drops(self) -> Ids:
+        return (identity_sequence_id(self.identity),)
+
+    @property
+    def only_removes(self) -> bool:
+        return True
 
 
 @dataclass(frozen=True)
@@ -439,10 +476,30 @@ class AlterIdentity(_ColumnChange):
     old: Identity = field(kw_only=True)
     new: Identity = field(kw_only=True)
 
+    @property
+    def drops(self) -> Ids:
+        if self.old.sequence_name == self.new.sequence_name:
+            return ()
+        return (identity_sequence_id(self.old),)
+
+    @property
+    def creates(self) -> Ids:
+        if self.old.sequence_name == self.new.sequence_name:
+            return ()
+        return (identity_sequence_id(self.new),)
+
+    @property
+    def phase(self) -> Phase:
+        return Phase.ALTER
+
 
 @dataclass(frozen=True)
 class DropColumnExpression(_ColumnChange):
     """A stored generated column becomes a plain one (its values stay)."""
+
+    @property
+    def only_removes(self) -> bool:
+        return True
 
 
 @dataclass(frozen=True)

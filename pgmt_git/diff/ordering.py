@@ -4,7 +4,8 @@ Edges, "x before y":
 
 1. the same id: dropping it comes before creating or altering it again;
 2. target dependencies (a depends on b, in the new catalog): creating or altering b comes
-   before creating or altering a (creates dependencies-first);
+   before creating or altering a (creates dependencies-first); alterations that only take
+   something away (DROP DEFAULT) need nothing and wait for nothing here;
 3. starting dependencies (a depends on b, in the old catalog): dropping a comes before
    dropping or altering b; altering a so that it no longer needs b comes before dropping b
    (drops dependents-first);
@@ -53,6 +54,7 @@ class _Graph:
         self.dropping = _index(changes, lambda c: c.drops)
         self.creating = _index(changes, lambda c: c.creates)
         self.altering = _index(changes, lambda c: c.alters)
+        self.establishing = _index(changes, lambda c: () if c.only_removes else c.alters)
         self.after: list[set[int]] = [set() for _ in changes]
         self.indegree = [0] * len(changes)
 
@@ -82,8 +84,9 @@ class _Graph:
         self._name_edges()
 
     def _made(self, oid: ObjectId) -> tuple[int, ...]:
-        """Changes creating ``oid`` (or its nearest created ancestor), or altering it."""
-        return (*_covering(self.creating, oid), *self.altering.get(oid, ()))
+        """Changes creating ``oid`` (or its nearest created ancestor), or altering it into
+        its target shape."""
+        return (*_covering(self.creating, oid), *self.establishing.get(oid, ()))
 
     def _dropped(self, oid: ObjectId) -> tuple[int, ...]:
         return _covering(self.dropping, oid)

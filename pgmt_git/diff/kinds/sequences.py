@@ -5,6 +5,7 @@ from __future__ import annotations
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff.hazards import Hazard, HazardKind
 from pgmt_git.diff.kinds.context import DiffContext
+from pgmt_git.diff.kinds.tables import sequence_bound_hazards
 from pgmt_git.diff.model import Kind, Sequence
 
 
@@ -27,7 +28,8 @@ def diff_sequences(ctx: DiffContext) -> None:
     for old, new in pairs.kept:
         assert isinstance(old, Sequence) and isinstance(new, Sequence)
         if (old.options, old.unlogged) != (new.options, new.unlogged):
-            ctx.emit(ch.AlterSequence(old, new))
+            ctx.emit(ch.AlterSequence(old, new, hazards=sequence_bound_hazards(
+                old.options, new.options)))
         if old.owned_by != new.owned_by:
             ctx.emit(ch.SetSequenceOwnedBy(new.id, new.owned_by, old.owned_by))
         ctx.comment(new.id, old.comment, new.comment)

@@ -14,6 +14,7 @@ from pgmt_git.diff.model import (
     Kind,
     ObjectId,
     ReplicaIdentity,
+    SequenceOptions,
     Table,
     column_id,
 )
@@ -137,7 +138,7 @@ def _diff_column(ctx: DiffContext, table: ObjectId, old: Column, new: Column) ->
     if old.default is not None and (default_changes or (retype and new.default is not None)):
         ctx.emit(ch.SetColumnDefault(table, new.name, default=None))
     if old.identity is not None and new.identity is None:
-        ctx.emit(ch.DropIdentity(table, new.name))
+        ctx.emit(ch.DropIdentity(table, new.name, identity=old.identity))
     if retype:
         _retype(ctx, table, old, new)
     if old.not_null != new.not_null:
@@ -159,10 +160,12 @@ def _alter_identity(ctx: DiffContext, table: ObjectId, old: Column, new: Column)
     assert old.identity is not None and new.identity is not None
     if old.identity.sequence_schema != new.identity.sequence_schema:
         # The identity sequence cannot move schema in place: drop and add the identity.
-        ctx.emit(ch.DropIdentity(table, new.name))
+        ctx.emit(ch.DropIdentity(table, new.name, identity=old.identity))
         ctx.emit(ch.AddIdentity(table, new.name, identity=new.identity))
         return
-    ctx.emit(ch.AlterIdentity(table, new.name, old=old.identity, new=new.identity))
+    ctx.emit(ch.AlterIdentity(table, new.name, old=old.identity, new=new.identity,
+                              hazards=sequence_bound_hazards(old.identity.options,
+                                                             new.identity.options)))
 
 
 def _replace_column(ctx: DiffContext, table: ObjectId, old: Column, new: Column) -> None:
@@ -197,6 +200,13 @@ def _retype(ctx: DiffContext, table: ObjectId, old: Column, new: Column) -> None
     ctx.retyped.add(column_id(table, new.name))
     ctx.emit(ch.AlterColumnType(table, new.name, old=old, new=new, using=using,
                                 hazards=tuple(hazards)))
+
+
+def sequence_bound_hazards(old: SequenceOptions, new: SequenceOptions) -> tuple[Hazard, ...]:
+    if new.min_value > old.min_value or new.max_value < old.max_value:
+        return (Hazard(HazardKind.MAY_FAIL, "a narrower range fails if the sequence's current "
+                       "value is outside it"),)
+    return ()
 
 
 # --------------------------------------------------------------------------- type rules

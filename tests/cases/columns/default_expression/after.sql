@@ -1,0 +1,1 @@
+CREATE TABLE t (a timestamptz DEFAULT (now() + interval '1 day'));

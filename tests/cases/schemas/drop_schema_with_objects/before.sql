@@ -1,0 +1,3 @@
+CREATE SCHEMA app;
+CREATE TABLE app.t (id int PRIMARY KEY);
+CREATE SEQUENCE app.s;

@@ -1,0 +1,3 @@
+CREATE SEQUENCE s;
+CREATE TABLE t (a int DEFAULT nextval('s'));
+ALTER SEQUENCE s OWNED BY t.a;

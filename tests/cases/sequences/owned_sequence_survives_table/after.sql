@@ -1,0 +1,1 @@
+CREATE SEQUENCE t_id_seq AS integer;

@@ -1,0 +1,2 @@
+CREATE SEQUENCE s;
+CREATE TABLE t (a bigint DEFAULT nextval('s'));
