@@ -386,11 +386,13 @@ class Constraint:
         return self.parent.schema
 
     @property
-    def valid_definition(self) -> str:
-        """The definition as if validated: what makes two constraints the same one."""
-        suffix = " NOT VALID"
+    def core_definition(self) -> str:
+        """The definition without NOT VALID and deferrability, which can change in place."""
         text = self.definition
-        return text[: -len(suffix)] if text.endswith(suffix) else text
+        for suffix in (" NOT VALID", " INITIALLY DEFERRED", " DEFERRABLE"):
+            if text.endswith(suffix):
+                text = text[: -len(suffix)]
+        return text
 
     @property
     def has_index(self) -> bool:

@@ -4,7 +4,9 @@ A case is ``before.sql`` and ``after.sql`` (either may be empty), and optionally
 
 - ``expected.sql``: the exact SQL of before -> after;
 - ``hazards``: the hazard kinds before -> after must carry, one per line (``-`` for none);
-- ``requires``: ``extension <name>`` lines: the case is skipped on a server without them.
+- ``requires``: ``extension <name>`` lines: the case is skipped on a server without them;
+- ``one_way``: why only before -> after can work (PostgreSQL cannot do the reverse); the
+  reverse direction is then skipped with that reason.
 
 For each direction: the generated SQL applies cleanly to a copy of the start state, a second
 diff (migrated -> target) is empty, ``pg_dump --schema-only`` of migrated and target match,
@@ -52,6 +54,8 @@ def _skip_unless_available(case: Path, available: frozenset[str]) -> None:
 def test_case_round_trips(pg_server: Server, available_extensions: frozenset[str],
                           case: Path, direction: str) -> None:
     _skip_unless_available(case, available_extensions)
+    if direction == "reverse" and (case / "one_way").is_file():
+        pytest.skip(f"one way: {_read(case / 'one_way').strip()}")
     before, after = _read(case / "before.sql"), _read(case / "after.sql")
     start, target = (before, after) if direction == "forward" else (after, before)
     outcome = round_trip(pg_server, start, target)

@@ -10,14 +10,15 @@ from __future__ import annotations
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff.hazards import Hazard, HazardKind
 from pgmt_git.diff.kinds.context import DiffContext
-from pgmt_git.diff.model import Constraint, ConstraintType, Kind
+from pgmt_git.diff.model import Constraint, ConstraintType, Kind, ObjectId
 
 
 def diff_constraints(ctx: DiffContext) -> None:
     pairs = ctx.pairs(Kind.CONSTRAINT)
+    cycles = _dropped_reference_cycles(ctx, pairs.dropped)
     for old in pairs.dropped:
         assert isinstance(old, Constraint)
-        if not ctx.parent_dropped(old.id):
+        if not ctx.parent_dropped(old.id) or old.id in cycles:
             ctx.emit(ch.DropConstraint(old))
     for new in pairs.added:
         assert isinstance(new, Constraint)
@@ -50,7 +51,7 @@ def adding_hazards(ctx: DiffContext, new: Constraint) -> tuple[Hazard, ...]:
 
 
 def _diff_constraint(ctx: DiffContext, old: Constraint, new: Constraint) -> None:
-    same = (old.type, old.valid_definition) == (new.type, new.valid_definition)
+    same = (old.type, old.core_definition) == (new.type, new.core_definition)
     deferrability = (old.deferrable, old.deferred) != (new.deferrable, new.deferred)
     if same and old.validated and not new.validated:
         same = False  # a constraint cannot be un-validated: it is added back NOT VALID
@@ -69,3 +70,30 @@ def recreate_constraint(ctx: DiffContext, old: Constraint, new: Constraint) -> N
     ctx.emit(ch.DropConstraint(old))
     add_constraint(ctx, new)
     ctx.recreated.add(new.id)
+
+
+def _dropped_reference_cycles(ctx: DiffContext,
+                              dropped: tuple[object, ...]) -> set[ObjectId]:
+    """Foreign keys between dropped tables that reference each other in a cycle: each table
+    of a cycle waits for the others, so these keys are dropped first, on their own."""
+    keys = [c for c in dropped if isinstance(c, Constraint) and c.foreign_key is not None
+            and c.parent not in ctx.new and c.foreign_key.references not in ctx.new
+            and c.foreign_key.references != c.parent]
+    graph: dict[ObjectId, set[ObjectId]] = {}
+    for key in keys:
+        assert key.foreign_key is not None
+        graph.setdefault(key.parent, set()).add(key.foreign_key.references)
+
+    def reaches(start: ObjectId, goal: ObjectId) -> bool:
+        seen, stack = set(), [start]
+        while stack:
+            node = stack.pop()
+            if node == goal:
+                return True
+            if node not in seen:
+                seen.add(node)
+                stack.extend(graph.get(node, ()))
+        return False
+
+    return {key.id for key in keys
+            if key.foreign_key is not None and reaches(key.foreign_key.references, key.parent)}

@@ -36,5 +36,8 @@ def diff_extensions(ctx: DiffContext) -> None:
     for old, new in pairs.kept:
         assert isinstance(old, Extension) and isinstance(new, Extension)
         if (old.version, old.schema) != (new.version, new.schema):
-            ctx.emit(ch.AlterExtension(old, new))
+            hazards = ((Hazard(HazardKind.MAY_FAIL, f"{new.name} needs an update path from "
+                               f"{old.version} to {new.version}"),)
+                       if old.version != new.version else ())
+            ctx.emit(ch.AlterExtension(old, new, hazards=hazards))
         ctx.comment(new.id, old.comment, new.comment)

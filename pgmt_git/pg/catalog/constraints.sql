@@ -9,6 +9,11 @@ SELECT con.oid,
        con.condeferrable AS deferrable,
        con.condeferred AS deferred,
        con.conindid AS index_oid,
+       -- pg_get_constraintdef leaves out a primary key's or unique constraint's index
+       -- storage parameters (an exclusion constraint's are in its text).
+       CASE WHEN con.contype IN ('p', 'u') THEN
+         (SELECT ic.reloptions FROM pg_catalog.pg_class ic WHERE ic.oid = con.conindid)
+       END AS index_options,
        ARRAY(SELECT a.attname
                FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, position)
                JOIN pg_catalog.pg_attribute a

@@ -10,6 +10,7 @@ OIDs are used only here, to join rows and to map pg_depend to object ids; they n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -160,8 +161,11 @@ class _Builder:
                 ObjectId(Kind.TABLE, row["ref_schema"], row["ref_table"]),
                 tuple(row["columns"]), tuple(row["ref_columns"]), row["on_update"],
                 row["on_delete"], row["match"])
+        definition = row["definition"]
+        if row["index_options"]:
+            definition = with_storage_parameters(definition, row["index_options"])
         constraint = Constraint(
-            parent, row["name"], kind, row["definition"], tuple(row["columns"]),
+            parent, row["name"], kind, definition, tuple(row["columns"]),
             row["validated"], row["deferrable"], row["deferred"], foreign_key, row["comment"])
         self.add(("pg_constraint", row["oid"], 0), constraint)
         if constraint.has_index and row["index_oid"]:
@@ -226,6 +230,17 @@ def _acl(value: list[list[Any]] | None) -> Acl:
         return None
     return tuple(sorted(Privilege(grantee, privilege, bool(grantable), grantor)
                         for grantee, privilege, grantable, grantor in value))
+
+
+_DEFERRABILITY = re.compile(r"( DEFERRABLE)?( INITIALLY DEFERRED)?\Z")
+
+
+def with_storage_parameters(definition: str, options: list[str]) -> str:
+    """``PRIMARY KEY (a) DEFERRABLE`` + [fillfactor=70] ->
+    ``PRIMARY KEY (a) WITH (fillfactor=70) DEFERRABLE``."""
+    found = _DEFERRABILITY.search(definition)
+    cut = found.start() if found else len(definition)
+    return f"{definition[:cut]} WITH ({', '.join(options)}){definition[cut:]}"
 
 
 def _sequence(row: dict[str, Any]) -> Sequence:

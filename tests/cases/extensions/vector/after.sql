@@ -1,0 +1,2 @@
+CREATE EXTENSION vector;
+CREATE TABLE items (embedding vector(3));

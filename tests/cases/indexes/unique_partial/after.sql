@@ -1,0 +1,2 @@
+CREATE TABLE t (a int, b text);
+CREATE UNIQUE INDEX t_a ON t (a) WHERE b IS NOT NULL;
