@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from pgmt_git import __version__
+from pgmt_git.commands import diff as diff_cmd
 from pgmt_git.commands import init as init_cmd
 from pgmt_git.commands import replay as replay_cmd
 from pgmt_git.commands import shadow as shadow_cmd
@@ -59,6 +60,7 @@ def main(
     )
 
 
+main.add_command(diff_cmd.diff)
 main.add_command(init_cmd.init)
 main.add_command(replay_cmd.replay)
 main.add_command(shadow_cmd.shadow)
@@ -73,7 +75,8 @@ def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code instead of exiting (for tests and hooks)."""
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
-        main.main(args=argv, prog_name="pgmt-git", standalone_mode=False)
+        # Without standalone mode, click returns ctx.exit()'s code instead of exiting.
+        code = main.main(args=argv, prog_name="pgmt-git", standalone_mode=False)
     except PgmtGitError as exc:
         click.echo(f"error: {exc}", err=True)
         return exc.exit_code
@@ -90,7 +93,7 @@ def run(argv: list[str] | None = None) -> int:
         return 130
     except Exception:  # noqa: BLE001 - the crash path: anything unexpected
         return _report_crash()
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def _report_crash() -> int:

@@ -1,0 +1,164 @@
+"""pgmt-git diff: the changes between two database states, as SQL, JSON or a summary.
+
+PostgreSQL, the SQL parser and pygit2 are imported inside the command: importing the CLI
+must stay cheap.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from pgmt_git.commands.context import AppContext, pass_app
+from pgmt_git.commands.sources import DIFF_SOURCE_HELP, SourceSpec, StateKind, parse_source_spec
+
+if TYPE_CHECKING:
+    from pgmt_git.config import Config
+    from pgmt_git.diff import Catalog, Change
+    from pgmt_git.diff.model import ObjectId
+    from pgmt_git.pg.server import Server
+
+
+@click.command(help=f"""Show the changes that turn database state FROM into state TO.
+
+\b
+{DIFF_SOURCE_HELP}
+
+Prints the migration SQL (`--format sql`, the default), the changes with their hazards
+(`--format json`), or one line per change (`--format summary`). Exit 0 when the states
+are the same, 1 when they differ.""")
+@click.option("--from", "from_text", required=True, metavar="SRC", help="The starting state.")
+@click.option("--to", "to_text", required=True, metavar="SRC", help="The desired state.")
+@click.option("--format", "output_format", type=click.Choice(["sql", "json", "summary"]),
+              default="sql", show_default=True)
+@click.option("--shadow-url", metavar="URL",
+              help="Replay on this server instead of databases.shadow.url / PGMT_SHADOW_URL "
+                   "/ the embedded one.")
+@click.option("--no-cache", is_flag=True, help="Replay from scratch into throwaway databases.")
+@pass_app
+def diff(app: AppContext, from_text: str, to_text: str, output_format: str,
+         shadow_url: str | None, no_cache: bool) -> None:
+    specs = (parse_source_spec(from_text, allow_databases=True),
+             parse_source_spec(to_text, allow_databases=True))
+    reader = _CatalogReader(app, shadow_url=shadow_url, cache=not no_cache)
+    old, new = (reader.read(spec) for spec in specs)
+    from pgmt_git.diff import diff_catalogs
+
+    changes = diff_catalogs(old, new)
+    click.echo(render(changes, output_format, from_label=specs[0].label,
+                      to_label=specs[1].label), nl=False)
+    if changes:
+        click.get_current_context().exit(1)  # differences found: not an error, no message
+
+
+def render(changes: tuple[Change, ...], output_format: str, *, from_label: str,
+           to_label: str) -> str:
+    from pgmt_git.diff import render_sql
+
+    if output_format == "sql":
+        return render_sql(changes)
+    if output_format == "json":
+        report = {"from": from_label, "to": to_label,
+                  "changes": [change_json(c) for c in changes]}
+        return json.dumps(report, indent=2) + "\n"
+    return "".join(f"{summary_line(c)}\n" for c in changes)
+
+
+def change_json(change: Change) -> dict[str, Any]:
+    from pgmt_git.diff import render_statements
+
+    return {
+        "change": type(change).__name__,
+        "object": object_text(change.id),
+        "kind": change.id.kind.value,
+        "hazards": [{"kind": h.kind.value, "message": h.message} for h in change.hazards],
+        "sql": [s.sql + ";" for s in render_statements([change])],
+    }
+
+
+def object_text(oid: ObjectId) -> str:
+    """``schema.table.column`` for children of a relation, ``schema.name(args)`` otherwise."""
+    if oid.parent is None:
+        return oid.qualified_text()
+    return f"{object_text(oid.parent)}.{oid.name}"
+
+
+def summary_line(change: Change) -> str:
+    """``+`` creates, ``-`` drops, ``~`` alters in place, ``±`` drops and creates again."""
+    if change.creates and change.drops:
+        sign = "±"
+    elif change.creates:
+        sign = "+"
+    elif change.drops:
+        sign = "-"
+    else:
+        sign = "~"
+    hazards = "".join(f"  [{h.kind.value}]" for h in change.hazards)
+    return f"{sign} {change.id} ({type(change).__name__}){hazards}"
+
+
+class _CatalogReader:
+    """Reads the catalog of each SRC: replays for project states, the live database for URLs."""
+
+    def __init__(self, app: AppContext, *, shadow_url: str | None, cache: bool) -> None:
+        self._app = app
+        self._overrides = {"databases.shadow.url": shadow_url}
+        self._cache = cache
+        self._server: Server | None = None
+        self._config = self._worktree_config()
+
+    def read(self, spec: SourceSpec) -> Catalog:
+        from pgmt_git.pg.catalog.loader import load_catalog
+
+        filters = {"objects_filter": self._config.objects,
+                   "tracking_table": self._config.migration.tracking_table}
+        if spec.state is StateKind.DATABASE:
+            assert spec.url is not None
+            return load_catalog(spec.url, **filters)
+        from pgmt_git.pg.cache import replayed_state
+
+        inputs = self._inputs(spec)
+        with replayed_state(self._shadow_server(), inputs, cache=self._cache,
+                            limits=self._config.git.cache) as state:
+            self._app.debug(f"{spec.text}: state in {state.dbname}")
+            return load_catalog(state.conninfo, **filters)
+
+    def _inputs(self, spec: SourceSpec) -> tuple[Any, ...]:
+        if spec.state is StateKind.EMPTY:
+            return ()
+        from pgmt_git.project.source import load_project
+
+        project = load_project(spec.source, start_dir=Path.cwd(),
+                               config_file=self._app.config_file, overrides=self._overrides)
+        if spec.state is StateKind.SCHEMA:
+            return project.schema_inputs()
+        return project.chain_inputs()
+
+    def _shadow_server(self) -> Server:
+        if self._server is None:
+            from pgmt_git.pg.server import resolve_server
+
+            self._server = resolve_server(self._config.databases.shadow_url)
+        return self._server
+
+    def _worktree_config(self) -> Config:
+        """The work tree's settings (filters, server) for every side; defaults outside a
+        project, so two databases can be compared anywhere."""
+        from pgmt_git.config import Config, find_config_file, load_config, parse_config_text
+        from pgmt_git.errors import ConfigError
+
+        try:
+            loaded = load_config(start_dir=Path.cwd(), config_file=self._app.config_file,
+                                 overrides=self._overrides)
+        except ConfigError:
+            if self._app.config_file is not None:
+                raise
+            try:
+                find_config_file(Path.cwd())
+            except ConfigError:
+                return parse_config_text("", source="<defaults>", overrides=self._overrides)
+            raise
+        return loaded.config
