@@ -71,8 +71,8 @@ def _target(ctx: DiffContext, dependent: ObjectId, source: ObjectId) -> ObjectId
 def _recreate(ctx: DiffContext, oid: ObjectId, source: ObjectId) -> bool:
     """Drop and create ``oid`` unless its differ already does; a CREATE OR REPLACE of it
     becomes a drop and create. Returns whether its own dependents must follow."""
-    if any(c.id == oid and c.drops for c in ctx.changes):
-        return False
+    if any(c.id == oid and (c.drops or c.creates) for c in ctx.changes):
+        return False  # already dropped or created (an index of a recreated view)
     ctx.changes[:] = [c for c in ctx.changes if not (c.id == oid and _is_replace(c))
                       and not (isinstance(c, ch.SetComment) and c.target == oid)]
     old, new = ctx.old[oid], ctx.new[oid]

@@ -32,9 +32,13 @@ __all__ = ["order_changes"]
 # Creation order among changes free to go in any order; drops go the other way round.
 _KIND_RANK = {kind: rank for rank, kind in enumerate([
     Kind.SCHEMA, Kind.EXTENSION, Kind.COLLATION, Kind.ENUM, Kind.DOMAIN, Kind.RANGE,
-    Kind.COMPOSITE, Kind.SEQUENCE, Kind.FUNCTION, Kind.PROCEDURE, Kind.AGGREGATE, Kind.TABLE,
-    Kind.COLUMN, Kind.CONSTRAINT, Kind.INDEX, Kind.VIEW, Kind.MATERIALIZED_VIEW,
-    Kind.TRIGGER, Kind.POLICY, Kind.EVENT_TRIGGER,
+    Kind.COMPOSITE, Kind.SEQUENCE, Kind.TABLE, Kind.COLUMN, Kind.CONSTRAINT, Kind.INDEX,
+    Kind.VIEW, Kind.MATERIALIZED_VIEW,
+    # pg_depend does not record what a function body uses (except BEGIN ATOMIC bodies),
+    # but PostgreSQL checks a SQL body when it is created: routines go after relations
+    # unless a recorded dependency (a default, a view) needs one earlier.
+    Kind.FUNCTION, Kind.PROCEDURE, Kind.AGGREGATE, Kind.TRIGGER, Kind.POLICY,
+    Kind.EVENT_TRIGGER,
 ])}
 
 Slot = tuple[str, ...]

@@ -1,0 +1,2 @@
+CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql AS 'SELECT x';
+COMMENT ON FUNCTION f(int) IS 'identity';

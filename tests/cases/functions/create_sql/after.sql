@@ -1,0 +1,3 @@
+CREATE FUNCTION add(a integer, b integer DEFAULT 1) RETURNS integer
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ SELECT a + b $$;

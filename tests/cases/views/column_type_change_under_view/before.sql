@@ -1,0 +1,3 @@
+CREATE TABLE t (id int PRIMARY KEY, name text, price numeric(10,2));
+CREATE VIEW v AS SELECT id, name FROM t;
+COMMENT ON COLUMN v.name IS 'the name';

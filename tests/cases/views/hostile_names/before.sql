@@ -1,0 +1,2 @@
+CREATE SCHEMA "S p";
+CREATE TABLE "S p"."T" ("Col ""1""" int);
