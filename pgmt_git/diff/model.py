@@ -93,14 +93,13 @@ class ObjectId:
 
     def __str__(self) -> str:
         """For messages: ``table public.users``, ``column public.users.email``."""
-        if self.parent is not None:
-            where = f"{self.parent.qualified_text()}.{self.name}"
-        else:
-            where = self.qualified_text()
-        return f"{self.kind.value} {where}"
+        return f"{self.kind.value} {self.qualified_text()}"
 
     def qualified_text(self) -> str:
-        """Unquoted ``schema.name(args)``, for messages and JSON (never for SQL)."""
+        """Unquoted ``schema.name(args)`` (``schema.table.name`` for a child), for messages
+        and JSON, never for SQL."""
+        if self.parent is not None:
+            return f"{self.parent.qualified_text()}.{self.name}"
         base = f"{self.schema}.{self.name}" if self.schema else self.name
         return f"{base}({self.args})" if self.kind.is_routine else base
 
