@@ -3,8 +3,8 @@
 Sources: objects the differ recreates (a view, a function, a constraint, an index), table
 columns whose type changes in place, and enum types rebuilt under the same name. Their
 dependents in the starting catalog are recreated from the target catalog, transitively:
-views and materialized views, routines, and (except for a column type change, which
-PostgreSQL carries through them itself) constraints and indexes.
+views and materialized views, routines, triggers, policies, and (except for a column type
+change, which PostgreSQL carries through them itself) constraints and indexes.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pgmt_git.diff.kinds.constraints import recreate_constraint
 from pgmt_git.diff.kinds.context import DiffContext, columns_of
 from pgmt_git.diff.kinds.functions import recreate_function
 from pgmt_git.diff.kinds.indexes import recreate_index
+from pgmt_git.diff.kinds.triggers import recreate_policy, recreate_trigger
 from pgmt_git.diff.kinds.views import recreate_view
 from pgmt_git.diff.model import (
     Constraint,
@@ -27,12 +28,14 @@ from pgmt_git.diff.model import (
     Kind,
     MaterializedView,
     ObjectId,
+    Policy,
+    Trigger,
     View,
     column_id,
 )
 
 _RECREATABLE = (Kind.VIEW, Kind.MATERIALIZED_VIEW, Kind.FUNCTION, Kind.PROCEDURE,
-                Kind.CONSTRAINT, Kind.INDEX)
+                Kind.CONSTRAINT, Kind.INDEX, Kind.TRIGGER, Kind.POLICY)
 
 
 def cascade(ctx: DiffContext) -> None:
@@ -73,8 +76,10 @@ def _recreate(ctx: DiffContext, oid: ObjectId, source: ObjectId) -> bool:
     becomes a drop and create. Returns whether its own dependents must follow."""
     if any(c.id == oid and (c.drops or c.creates) for c in ctx.changes):
         return False  # already dropped or created (an index of a recreated view)
-    ctx.changes[:] = [c for c in ctx.changes if not (c.id == oid and _is_replace(c))
-                      and not (isinstance(c, ch.SetComment) and c.target == oid)]
+    # In-place changes of it (CREATE OR REPLACE, ALTER POLICY, its comment) give way to
+    # the drop and create.
+    ctx.changes[:] = [c for c in ctx.changes
+                      if not ((c.id == oid or c.id.parent == oid) and _in_place(c))]
     old, new = ctx.old[oid], ctx.new[oid]
     start = len(ctx.changes)
     if isinstance(old, (View, MaterializedView)) and isinstance(new, (View, MaterializedView)):
@@ -85,6 +90,10 @@ def _recreate(ctx: DiffContext, oid: ObjectId, source: ObjectId) -> bool:
         recreate_constraint(ctx, old, new)
     elif isinstance(old, Index) and isinstance(new, Index):
         recreate_index(ctx, old, new)
+    elif isinstance(old, Trigger) and isinstance(new, Trigger):
+        recreate_trigger(ctx, old, new)
+    elif isinstance(old, Policy) and isinstance(new, Policy):
+        recreate_policy(ctx, old, new)
     else:
         return False
     drop = ctx.changes[start]
@@ -94,8 +103,9 @@ def _recreate(ctx: DiffContext, oid: ObjectId, source: ObjectId) -> bool:
     return True
 
 
-def _is_replace(change: ch.Change) -> bool:
-    return isinstance(change, (ch.CreateView, ch.CreateFunction)) and change.replace
+def _in_place(change: ch.Change) -> bool:
+    return isinstance(change, ch.SetComment) or (
+        bool(change.alters) and not change.creates and not change.drops)
 
 
 def _with_hazard(change: ch.Change, hazard: Hazard) -> ch.Change:

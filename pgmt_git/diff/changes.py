@@ -24,6 +24,7 @@ from pgmt_git.diff.model import (
     CompositeType,
     Constraint,
     Domain,
+    DomainConstraint,
     EnumType,
     Extension,
     Function,
@@ -32,16 +33,22 @@ from pgmt_git.diff.model import (
     Kind,
     MaterializedView,
     ObjectId,
+    Policy,
     RangeType,
     ReplicaIdentity,
     Schema,
     Sequence,
     Table,
+    Trigger,
     View,
     column_id,
 )
 
 __all__ = [
+    "AddAttribute", "AddDomainConstraint", "AlterAttributeType", "AlterPolicy",
+    "CreateCompositeType", "CreateDomain", "CreatePolicy", "CreateTrigger", "DropAttribute",
+    "DropDomainConstraint", "DropPolicy", "DropTrigger", "SetDomainDefault",
+    "SetDomainNotNull", "SetTriggerEnabled", "ValidateDomainConstraint",
     "AddColumn", "AddConstraint", "AddEnumValue", "AddIdentity", "AlterColumnType",
     "AlterConstraintDeferrable", "AlterExtension", "AlterIdentity", "AlterSequence", "Change",
     "ColumnRetype", "CreateEnum", "CreateExtension", "CreateFunction", "CreateIndex",
@@ -711,6 +718,229 @@ class DropFunction(Change):
 
     @property
     def drops(self) -> Ids:
+        return (self.id,)
+
+
+# --------------------------------------------------------------------------- domains
+
+
+@dataclass(frozen=True)
+class CreateDomain(Change):
+    domain: Domain
+
+    @property
+    def id(self) -> ObjectId:
+        return self.domain.id
+
+    @property
+    def creates(self) -> Ids:
+        return (self.id,)
+
+
+@dataclass(frozen=True)
+class _DomainChange(Change):
+    domain_id: ObjectId
+
+    @property
+    def id(self) -> ObjectId:
+        return self.domain_id
+
+    @property
+    def alters(self) -> Ids:
+        return (self.domain_id,)
+
+
+@dataclass(frozen=True)
+class SetDomainDefault(_DomainChange):
+    default: str | None = field(kw_only=True)
+
+    @property
+    def only_removes(self) -> bool:
+        return self.default is None
+
+
+@dataclass(frozen=True)
+class SetDomainNotNull(_DomainChange):
+    not_null: bool = field(kw_only=True)
+
+    @property
+    def only_removes(self) -> bool:
+        return not self.not_null
+
+
+@dataclass(frozen=True)
+class AddDomainConstraint(_DomainChange):
+    constraint: DomainConstraint = field(kw_only=True)
+
+
+@dataclass(frozen=True)
+class DropDomainConstraint(_DomainChange):
+    constraint: DomainConstraint = field(kw_only=True)
+
+    @property
+    def only_removes(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class ValidateDomainConstraint(_DomainChange):
+    constraint: DomainConstraint = field(kw_only=True)
+
+
+# --------------------------------------------------------------------------- composite types
+
+
+@dataclass(frozen=True)
+class CreateCompositeType(Change):
+    type: CompositeType
+
+    @property
+    def id(self) -> ObjectId:
+        return self.type.id
+
+    @property
+    def creates(self) -> Ids:
+        return (self.id, *(column_id(self.id, a.name) for a in self.type.attributes))
+
+
+@dataclass(frozen=True)
+class AddAttribute(Change):
+    type_id: ObjectId
+    attribute: Column
+
+    @property
+    def id(self) -> ObjectId:
+        return column_id(self.type_id, self.attribute.name)
+
+    @property
+    def creates(self) -> Ids:
+        return (self.id,)
+
+
+@dataclass(frozen=True)
+class DropAttribute(Change):
+    type_id: ObjectId
+    attribute: Column
+
+    @property
+    def id(self) -> ObjectId:
+        return column_id(self.type_id, self.attribute.name)
+
+    @property
+    def drops(self) -> Ids:
+        return (self.id,)
+
+
+@dataclass(frozen=True)
+class AlterAttributeType(Change):
+    type_id: ObjectId
+    old: Column
+    new: Column
+
+    @property
+    def id(self) -> ObjectId:
+        return column_id(self.type_id, self.new.name)
+
+    @property
+    def alters(self) -> Ids:
+        return (self.id,)
+
+
+# --------------------------------------------------------------------------- triggers
+
+
+@dataclass(frozen=True)
+class CreateTrigger(Change):
+    """CREATE TRIGGER, or CREATE OR REPLACE TRIGGER over an existing one (``replace``);
+    then its enabled state when it is not the default."""
+
+    trigger: Trigger
+    replace: bool = False
+
+    @property
+    def id(self) -> ObjectId:
+        return self.trigger.id
+
+    @property
+    def creates(self) -> Ids:
+        return () if self.replace else (self.id,)
+
+    @property
+    def alters(self) -> Ids:
+        return (self.id,) if self.replace else ()
+
+
+@dataclass(frozen=True)
+class DropTrigger(Change):
+    trigger: Trigger
+
+    @property
+    def id(self) -> ObjectId:
+        return self.trigger.id
+
+    @property
+    def drops(self) -> Ids:
+        return (self.id,)
+
+
+@dataclass(frozen=True)
+class SetTriggerEnabled(Change):
+    """ENABLE [REPLICA | ALWAYS] / DISABLE TRIGGER."""
+
+    trigger: Trigger
+
+    @property
+    def id(self) -> ObjectId:
+        return self.trigger.id
+
+    @property
+    def alters(self) -> Ids:
+        return (self.id,)
+
+
+# --------------------------------------------------------------------------- policies
+
+
+@dataclass(frozen=True)
+class CreatePolicy(Change):
+    policy: Policy
+
+    @property
+    def id(self) -> ObjectId:
+        return self.policy.id
+
+    @property
+    def creates(self) -> Ids:
+        return (self.id,)
+
+
+@dataclass(frozen=True)
+class DropPolicy(Change):
+    policy: Policy
+
+    @property
+    def id(self) -> ObjectId:
+        return self.policy.id
+
+    @property
+    def drops(self) -> Ids:
+        return (self.id,)
+
+
+@dataclass(frozen=True)
+class AlterPolicy(Change):
+    """ALTER POLICY: roles, USING and WITH CHECK (command and permissiveness cannot change
+    in place)."""
+
+    old: Policy
+    new: Policy
+
+    @property
+    def id(self) -> ObjectId:
+        return self.new.id
+
+    @property
+    def alters(self) -> Ids:
         return (self.id,)
 
 

@@ -22,6 +22,7 @@ from pgmt_git.diff.model import (
     ObjectId,
     ReplicaIdentity,
     SequenceOptions,
+    Trigger,
     View,
 )
 from pgmt_git.diff.quoting import qualified, quote_ident, quote_ident_list, quote_literal
@@ -492,3 +493,163 @@ def _routine_keyword(function: Function) -> str:
 def _set_comment(c: ch.SetComment) -> Sequence[str]:
     text = "NULL" if c.comment is None else quote_literal(c.comment)
     return [f"COMMENT ON {_object_keyword(c.target.kind)} {ref(c.target)} IS {text}"]
+
+
+# --------------------------------------------------------------------------- domains
+
+
+def _domain_name(oid: ObjectId) -> str:
+    return qualified(oid.schema, oid.name)
+
+
+@_renders(ch.CreateDomain)
+def _create_domain(c: ch.CreateDomain) -> Sequence[str]:
+    d = c.domain
+    parts = [f"CREATE DOMAIN {_domain_name(d.id)} AS {d.base_type}"]
+    if d.collation is not None:
+        parts.append(f"COLLATE {d.collation}")
+    if d.default is not None:
+        parts.append(f"DEFAULT {d.default}")
+    if d.not_null:
+        parts.append("NOT NULL")
+    later = []
+    for constraint in d.constraints:
+        clause = f"CONSTRAINT {quote_ident(constraint.name)} {constraint.definition}"
+        if constraint.validated:
+            parts.append(clause)
+        else:  # NOT VALID is for ALTER DOMAIN only
+            later.append(f"ALTER DOMAIN {_domain_name(d.id)} ADD {clause}")
+    return [" ".join(parts), *later]
+
+
+@_renders(ch.SetDomainDefault)
+def _set_domain_default(c: ch.SetDomainDefault) -> Sequence[str]:
+    action = "DROP DEFAULT" if c.default is None else f"SET DEFAULT {c.default}"
+    return [f"ALTER DOMAIN {_domain_name(c.domain_id)} {action}"]
+
+
+@_renders(ch.SetDomainNotNull)
+def _set_domain_not_null(c: ch.SetDomainNotNull) -> Sequence[str]:
+    action = "SET NOT NULL" if c.not_null else "DROP NOT NULL"
+    return [f"ALTER DOMAIN {_domain_name(c.domain_id)} {action}"]
+
+
+@_renders(ch.AddDomainConstraint)
+def _add_domain_constraint(c: ch.AddDomainConstraint) -> Sequence[str]:
+    k = c.constraint
+    return [f"ALTER DOMAIN {_domain_name(c.domain_id)} ADD CONSTRAINT {quote_ident(k.name)} "
+            f"{k.definition}"]
+
+
+@_renders(ch.DropDomainConstraint)
+def _drop_domain_constraint(c: ch.DropDomainConstraint) -> Sequence[str]:
+    return [f"ALTER DOMAIN {_domain_name(c.domain_id)} DROP CONSTRAINT "
+            f"{quote_ident(c.constraint.name)}"]
+
+
+@_renders(ch.ValidateDomainConstraint)
+def _validate_domain_constraint(c: ch.ValidateDomainConstraint) -> Sequence[str]:
+    return [f"ALTER DOMAIN {_domain_name(c.domain_id)} VALIDATE CONSTRAINT "
+            f"{quote_ident(c.constraint.name)}"]
+
+
+# --------------------------------------------------------------------------- composite types
+
+
+def _attribute(column: Column) -> str:
+    text = f"{quote_ident(column.name)} {column.type}"
+    return text + (f" COLLATE {column.collation}" if column.collation is not None else "")
+
+
+@_renders(ch.CreateCompositeType)
+def _create_composite(c: ch.CreateCompositeType) -> Sequence[str]:
+    attributes = ",\n".join(f"    {_attribute(a)}" for a in c.type.attributes)
+    body = f"(\n{attributes}\n)" if attributes else "()"
+    return [f"CREATE TYPE {qualified(c.type.schema, c.type.name)} AS {body}"]
+
+
+@_renders(ch.AddAttribute)
+def _add_attribute(c: ch.AddAttribute) -> Sequence[str]:
+    return [f"ALTER TYPE {ref(c.type_id)} ADD ATTRIBUTE {_attribute(c.attribute)}"]
+
+
+@_renders(ch.DropAttribute)
+def _drop_attribute(c: ch.DropAttribute) -> Sequence[str]:
+    return [f"ALTER TYPE {ref(c.type_id)} DROP ATTRIBUTE {quote_ident(c.attribute.name)}"]
+
+
+@_renders(ch.AlterAttributeType)
+def _alter_attribute(c: ch.AlterAttributeType) -> Sequence[str]:
+    collate = f" COLLATE {c.new.collation}" if c.new.collation is not None else ""
+    return [f"ALTER TYPE {ref(c.type_id)} ALTER ATTRIBUTE {quote_ident(c.new.name)} "
+            f"TYPE {c.new.type}{collate}"]
+
+
+# --------------------------------------------------------------------------- triggers
+
+_TRIGGER_STATES = {"D": "DISABLE TRIGGER", "R": "ENABLE REPLICA TRIGGER",
+                   "A": "ENABLE ALWAYS TRIGGER", "O": "ENABLE TRIGGER"}
+
+
+def _trigger_state(trigger: Trigger) -> str:
+    return (f"ALTER TABLE {_table(trigger.parent)} {_TRIGGER_STATES[trigger.enabled]} "
+            f"{quote_ident(trigger.name)}")
+
+
+@_renders(ch.CreateTrigger)
+def _create_trigger(c: ch.CreateTrigger) -> Sequence[str]:
+    text = c.trigger.definition
+    if c.replace:
+        text = text.replace("CREATE TRIGGER ", "CREATE OR REPLACE TRIGGER ", 1)
+    out = [text]
+    if c.trigger.enabled != "O":
+        out.append(_trigger_state(c.trigger))
+    return out
+
+
+@_renders(ch.DropTrigger)
+def _drop_trigger(c: ch.DropTrigger) -> Sequence[str]:
+    return [f"DROP TRIGGER {ref(c.trigger.id)}"]
+
+
+@_renders(ch.SetTriggerEnabled)
+def _set_trigger_enabled(c: ch.SetTriggerEnabled) -> Sequence[str]:
+    return [_trigger_state(c.trigger)]
+
+
+# --------------------------------------------------------------------------- policies
+
+
+def _roles(roles: tuple[str, ...]) -> str:
+    return ", ".join("PUBLIC" if role == "public" else quote_ident(role) for role in roles)
+
+
+@_renders(ch.CreatePolicy)
+def _create_policy(c: ch.CreatePolicy) -> Sequence[str]:
+    p = c.policy
+    parts = [f"CREATE POLICY {ref(p.id)}"]
+    if not p.permissive:
+        parts.append("AS RESTRICTIVE")
+    parts.append(f"FOR {p.command} TO {_roles(p.roles)}")
+    if p.using is not None:
+        parts.append(f"USING ({p.using})")
+    if p.with_check is not None:
+        parts.append(f"WITH CHECK ({p.with_check})")
+    return [" ".join(parts)]
+
+
+@_renders(ch.DropPolicy)
+def _drop_policy(c: ch.DropPolicy) -> Sequence[str]:
+    return [f"DROP POLICY {ref(c.policy.id)}"]
+
+
+@_renders(ch.AlterPolicy)
+def _alter_policy(c: ch.AlterPolicy) -> Sequence[str]:
+    parts = [f"ALTER POLICY {ref(c.new.id)}"]
+    if c.old.roles != c.new.roles:
+        parts.append(f"TO {_roles(c.new.roles)}")
+    if c.old.using != c.new.using and c.new.using is not None:
+        parts.append(f"USING ({c.new.using})")
+    if c.old.with_check != c.new.with_check and c.new.with_check is not None:
+        parts.append(f"WITH CHECK ({c.new.with_check})")
+    return [" ".join(parts)]

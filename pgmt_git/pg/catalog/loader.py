@@ -24,9 +24,12 @@ from pgmt_git.diff.model import (
     Acl,
     Catalog,
     Column,
+    CompositeType,
     Constraint,
     ConstraintType,
     DbObject,
+    Domain,
+    DomainConstraint,
     EnumType,
     Extension,
     ForeignKey,
@@ -37,12 +40,14 @@ from pgmt_git.diff.model import (
     Kind,
     MaterializedView,
     ObjectId,
+    Policy,
     Privilege,
     ReplicaIdentity,
     Schema,
     Sequence,
     SequenceOptions,
     Table,
+    Trigger,
     View,
     column_id,
 )
@@ -51,8 +56,9 @@ from pgmt_git.pg.catalog.filtering import filter_catalog
 
 __all__ = ["QUERY_NAMES", "load_catalog", "query_text"]
 
-QUERY_NAMES = ("schemas", "extensions", "enums", "sequences", "tables", "columns",
-               "constraints", "indexes", "views", "functions", "depends", "aliases")
+QUERY_NAMES = ("schemas", "extensions", "enums", "domains", "composites", "sequences",
+               "tables", "columns", "constraints", "indexes", "views", "functions",
+               "triggers", "policies", "depends", "aliases")
 
 Rows = list[dict[str, Any]]
 # (catalog table, oid, sub-object id): how pg_depend names an object.
@@ -125,9 +131,21 @@ class _Builder:
             self.add(("pg_type", row["oid"], 0), EnumType(
                 row["schema"], row["name"], tuple(row["labels"]), row["comment"], row["owner"],
                 _acl(row["acl"])))
+        for row in rows["domains"]:
+            domain = _domain(row)
+            self.add(("pg_type", row["oid"], 0), domain)
+            for constraint in row["constraints"]:
+                self.ids[("pg_constraint", constraint[4], 0)] = domain.id
         for row in rows["sequences"]:
             self.add(("pg_class", row["oid"], 0), _sequence(row))
         columns = _columns_by_relation(rows["columns"])
+        for row in rows["composites"]:
+            attributes = columns.get(row["relid"], ())
+            composite = CompositeType(row["schema"], row["name"],
+                                      tuple(_column(c) for c in attributes), row["comment"],
+                                      row["owner"], _acl(row["acl"]))
+            self.add(("pg_type", row["oid"], 0), composite)
+            self._register_columns(row["relid"], composite.id, attributes)
         for row in rows["tables"]:
             self._add_relation(row["oid"], _table(row, columns.get(row["oid"], ())),
                                columns.get(row["oid"], ()))
@@ -144,11 +162,27 @@ class _Builder:
                     row["predicate"], row["comment"]))
         for row in rows["functions"]:
             self.add(("pg_proc", row["oid"], 0), _function(row))
+        for row in rows["triggers"]:
+            parent = self.relation(row["relid"])
+            if parent is not None:
+                self.add(("pg_trigger", row["oid"], 0), Trigger(
+                    parent, row["name"], row["definition"], row["enabled"], row["comment"]))
+        for row in rows["policies"]:
+            parent = self.relation(row["relid"])
+            if parent is not None:
+                self.add(("pg_policy", row["oid"], 0), Policy(
+                    parent, row["name"], row["permissive"], row["command"],
+                    tuple(row["roles"]), row["using"], row["with_check"], row["comment"]))
 
     def _add_relation(self, oid: int, obj: DbObject, columns: Iterable[dict[str, Any]]) -> None:
         self.add(("pg_class", oid, 0), obj)
+        self._register_columns(oid, obj.id, columns)
+
+    def _register_columns(self, oid: int, relation: ObjectId,
+                          columns: Iterable[dict[str, Any]]) -> None:
+        self.ids[("pg_class", oid, 0)] = relation
         for row in columns:
-            self.ids[("pg_class", oid, row["attnum"])] = column_id(obj.id, row["name"])
+            self.ids[("pg_class", oid, row["attnum"])] = column_id(relation, row["name"])
 
     def _add_constraint(self, row: dict[str, Any]) -> None:
         parent = self.relation(row["relid"])
@@ -219,6 +253,8 @@ def _structural_edges(obj: DbObject) -> Iterable[tuple[ObjectId, ObjectId]]:
 def _own_columns(obj: DbObject) -> tuple[Column, ...]:
     if isinstance(obj, (Table, View, MaterializedView)):
         return obj.columns
+    if isinstance(obj, CompositeType):
+        return obj.attributes
     return ()
 
 
@@ -241,6 +277,14 @@ def with_storage_parameters(definition: str, options: list[str]) -> str:
     found = _DEFERRABILITY.search(definition)
     cut = found.start() if found else len(definition)
     return f"{definition[:cut]} WITH ({', '.join(options)}){definition[cut:]}"
+
+
+def _domain(row: dict[str, Any]) -> Domain:
+    constraints = tuple(DomainConstraint(name, definition, validated, comment)
+                        for name, definition, validated, comment, _ in row["constraints"])
+    return Domain(row["schema"], row["name"], row["base_type"], row["default"],
+                  row["not_null"], row["collation"], constraints, row["comment"], row["owner"],
+                  _acl(row["acl"]))
 
 
 def _sequence(row: dict[str, Any]) -> Sequence:

@@ -1,0 +1,52 @@
+"""Composite types: attributes added, dropped and retyped in place (ALTER TYPE)."""
+
+from __future__ import annotations
+
+from pgmt_git.diff import changes as ch
+from pgmt_git.diff.hazards import Hazard, HazardKind
+from pgmt_git.diff.kinds.context import DiffContext
+from pgmt_git.diff.model import CompositeType, Kind, column_id
+
+
+def diff_composites(ctx: DiffContext) -> None:
+    pairs = ctx.pairs(Kind.COMPOSITE)
+    for old in pairs.dropped:
+        assert isinstance(old, CompositeType)
+        ctx.emit(ch.DropType(old))
+    for new in pairs.added:
+        assert isinstance(new, CompositeType)
+        ctx.emit(ch.CreateCompositeType(new))
+        _comments(ctx, new)
+    for old, new in pairs.kept:
+        assert isinstance(old, CompositeType) and isinstance(new, CompositeType)
+        _diff_attributes(ctx, old, new)
+        ctx.comment(new.id, old.comment, new.comment)
+
+
+def _comments(ctx: DiffContext, new: CompositeType) -> None:
+    if new.comment is not None:
+        ctx.emit(ch.SetComment(new.id, new.comment))
+    for attribute in new.attributes:
+        if attribute.comment is not None:
+            ctx.emit(ch.SetComment(column_id(new.id, attribute.name), attribute.comment))
+
+
+def _diff_attributes(ctx: DiffContext, old: CompositeType, new: CompositeType) -> None:
+    old_attrs = {a.name: a for a in old.attributes}
+    new_attrs = {a.name: a for a in new.attributes}
+    for attribute in old.attributes:
+        if attribute.name not in new_attrs:
+            hazard = Hazard(HazardKind.DATA_LOSS,
+                            f"attribute {new.name}.{attribute.name} is dropped")
+            ctx.emit(ch.DropAttribute(new.id, attribute, hazards=(hazard,)))
+    for attribute in new.attributes:
+        previous = old_attrs.get(attribute.name)
+        if previous is None:
+            ctx.emit(ch.AddAttribute(new.id, attribute))
+            if attribute.comment is not None:
+                ctx.emit(ch.SetComment(column_id(new.id, attribute.name), attribute.comment))
+            continue
+        if (previous.type, previous.collation) != (attribute.type, attribute.collation):
+            ctx.retyped.add(column_id(new.id, attribute.name))
+            ctx.emit(ch.AlterAttributeType(new.id, previous, attribute))
+        ctx.comment(column_id(new.id, attribute.name), previous.comment, attribute.comment)

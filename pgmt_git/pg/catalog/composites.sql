@@ -1,0 +1,24 @@
+-- Composite types (CREATE TYPE ... AS (...)); their attributes come from columns.sql.
+SELECT t.oid,
+       t.typrelid AS relid,
+       n.nspname AS schema,
+       t.typname AS name,
+       pg_catalog.pg_get_userbyid(t.typowner) AS owner,
+       pg_catalog.obj_description(t.oid, 'pg_type') AS comment,
+       CASE WHEN t.typacl IS NOT NULL THEN
+         (SELECT coalesce(json_agg(json_build_array(
+                   CASE WHEN a.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(a.grantee) END,
+                   a.privilege_type, a.is_grantable, pg_catalog.pg_get_userbyid(a.grantor))), '[]')
+            FROM pg_catalog.aclexplode(t.typacl) a)
+       END AS acl
+  FROM pg_catalog.pg_type t
+  JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+  JOIN pg_catalog.pg_class c ON c.oid = t.typrelid
+ WHERE t.typtype = 'c' AND c.relkind = 'c'
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+   AND n.nspname NOT LIKE 'pg\_toast%'
+   AND n.nspname NOT LIKE 'pg\_temp\_%'
+   AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
+                    WHERE d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
+                      AND d.objid = t.oid AND d.deptype = 'e')
+ ORDER BY n.nspname, t.typname

@@ -1,0 +1,37 @@
+-- Domains with their constraints (NOT NULL is typnotnull on PostgreSQL 15 and 16).
+SELECT t.oid,
+       n.nspname AS schema,
+       t.typname AS name,
+       pg_catalog.format_type(t.typbasetype, t.typtypmod) AS base_type,
+       t.typdefault AS "default",
+       t.typnotnull AS not_null,
+       CASE WHEN t.typcollation <> b.typcollation THEN
+         pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname)
+       END AS collation,
+       ARRAY(SELECT json_build_array(c.conname, pg_catalog.pg_get_constraintdef(c.oid),
+                                     c.convalidated,
+                                     pg_catalog.obj_description(c.oid, 'pg_constraint'), c.oid)
+               FROM pg_catalog.pg_constraint c
+              WHERE c.contypid = t.oid AND c.contype = 'c'
+              ORDER BY c.conname) AS constraints,
+       pg_catalog.pg_get_userbyid(t.typowner) AS owner,
+       pg_catalog.obj_description(t.oid, 'pg_type') AS comment,
+       CASE WHEN t.typacl IS NOT NULL THEN
+         (SELECT coalesce(json_agg(json_build_array(
+                   CASE WHEN a.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(a.grantee) END,
+                   a.privilege_type, a.is_grantable, pg_catalog.pg_get_userbyid(a.grantor))), '[]')
+            FROM pg_catalog.aclexplode(t.typacl) a)
+       END AS acl
+  FROM pg_catalog.pg_type t
+  JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+  JOIN pg_catalog.pg_type b ON b.oid = t.typbasetype
+  LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation
+  LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+ WHERE t.typtype = 'd'
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+   AND n.nspname NOT LIKE 'pg\_toast%'
+   AND n.nspname NOT LIKE 'pg\_temp\_%'
+   AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
+                    WHERE d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
+                      AND d.objid = t.oid AND d.deptype = 'e')
+ ORDER BY n.nspname, t.typname

@@ -1,0 +1,2 @@
+CREATE DOMAIN d AS int;
+CREATE TABLE t (x d);

@@ -1,0 +1,3 @@
+CREATE TYPE mood AS ENUM ('a', 'b');
+CREATE DOMAIN m AS mood NOT NULL;
+CREATE TABLE t (x m);

@@ -1,0 +1,1 @@
+ALTER POLICY p ON public.docs USING ((public AND (id > 0)));

@@ -1,0 +1,2 @@
+CREATE TABLE t (id int, at timestamptz);
+CREATE VIEW v AS SELECT id FROM t;
