@@ -17,12 +17,14 @@ from pgmt_git.diff import changes as ch
 from pgmt_git.diff.hazards import Hazard, HazardKind
 from pgmt_git.diff.kinds.constraints import recreate_constraint
 from pgmt_git.diff.kinds.context import DiffContext, columns_of
+from pgmt_git.diff.kinds.event_triggers import recreate_event_trigger
 from pgmt_git.diff.kinds.functions import recreate_function
 from pgmt_git.diff.kinds.indexes import recreate_index
 from pgmt_git.diff.kinds.triggers import recreate_policy, recreate_trigger
 from pgmt_git.diff.kinds.views import recreate_view
 from pgmt_git.diff.model import (
     Constraint,
+    EventTrigger,
     Function,
     Index,
     Kind,
@@ -35,7 +37,7 @@ from pgmt_git.diff.model import (
 )
 
 _RECREATABLE = (Kind.VIEW, Kind.MATERIALIZED_VIEW, Kind.FUNCTION, Kind.PROCEDURE,
-                Kind.CONSTRAINT, Kind.INDEX, Kind.TRIGGER, Kind.POLICY)
+                Kind.CONSTRAINT, Kind.INDEX, Kind.TRIGGER, Kind.POLICY, Kind.EVENT_TRIGGER)
 
 
 def cascade(ctx: DiffContext) -> None:
@@ -94,6 +96,8 @@ def _recreate(ctx: DiffContext, oid: ObjectId, source: ObjectId) -> bool:
         recreate_trigger(ctx, old, new)
     elif isinstance(old, Policy) and isinstance(new, Policy):
         recreate_policy(ctx, old, new)
+    elif isinstance(old, EventTrigger) and isinstance(new, EventTrigger):
+        recreate_event_trigger(ctx, old, new)
     else:
         return False
     drop = ctx.changes[start]

@@ -23,9 +23,11 @@ from pgmt_git.diff.model import (
     Column,
     CompositeType,
     Constraint,
+    DefaultPrivileges,
     Domain,
     DomainConstraint,
     EnumType,
+    EventTrigger,
     Extension,
     Function,
     Identity,
@@ -45,6 +47,8 @@ from pgmt_git.diff.model import (
 )
 
 __all__ = [
+    "AlterDefaultPrivileges", "CreateEventTrigger", "DropEventTrigger", "Grant", "Revoke",
+    "SetEventTriggerEnabled",
     "AddAttribute", "AddDomainConstraint", "AlterAttributeType", "AlterPolicy",
     "CreateCompositeType", "CreateDomain", "CreatePolicy", "CreateTrigger", "DropAttribute",
     "DropDomainConstraint", "DropPolicy", "DropTrigger", "SetDomainDefault",
@@ -938,6 +942,119 @@ class AlterPolicy(Change):
     @property
     def id(self) -> ObjectId:
         return self.new.id
+
+    @property
+    def alters(self) -> Ids:
+        return (self.id,)
+
+
+# --------------------------------------------------------------------------- privileges
+
+
+@dataclass(frozen=True)
+class Grant(Change):
+    """GRANT ``privileges`` on ``target`` (a column: a column privilege) to ``grantee``
+    (empty: PUBLIC)."""
+
+    target: ObjectId
+    grantee: str
+    privileges: tuple[str, ...]
+    grantable: bool = False
+
+    @property
+    def id(self) -> ObjectId:
+        return self.target
+
+    @property
+    def requires(self) -> Ids:
+        return (self.target,)
+
+    @property
+    def phase(self) -> Phase:
+        return Phase.COMMENT
+
+
+@dataclass(frozen=True)
+class Revoke(Change):
+    """REVOKE ``privileges`` (or only their grant option) on ``target`` from ``grantee``."""
+
+    target: ObjectId
+    grantee: str
+    privileges: tuple[str, ...]
+    grant_option_only: bool = False
+
+    @property
+    def id(self) -> ObjectId:
+        return self.target
+
+    @property
+    def requires(self) -> Ids:
+        return (self.target,)
+
+    @property
+    def phase(self) -> Phase:
+        return Phase.COMMENT
+
+
+@dataclass(frozen=True)
+class AlterDefaultPrivileges(Change):
+    """ALTER DEFAULT PRIVILEGES ... GRANT (``grant``) or REVOKE."""
+
+    entry: DefaultPrivileges
+    grantee: str
+    privileges: tuple[str, ...]
+    grant: bool
+    grantable: bool = False
+
+    @property
+    def id(self) -> ObjectId:
+        return self.entry.id
+
+    @property
+    def requires(self) -> Ids:
+        return (ObjectId(Kind.SCHEMA, "", self.entry.schema),) if self.entry.schema else ()
+
+    @property
+    def phase(self) -> Phase:
+        return Phase.COMMENT
+
+
+# --------------------------------------------------------------------------- event triggers
+
+
+@dataclass(frozen=True)
+class CreateEventTrigger(Change):
+    trigger: EventTrigger
+
+    @property
+    def id(self) -> ObjectId:
+        return self.trigger.id
+
+    @property
+    def creates(self) -> Ids:
+        return (self.id,)
+
+
+@dataclass(frozen=True)
+class DropEventTrigger(Change):
+    trigger: EventTrigger
+
+    @property
+    def id(self) -> ObjectId:
+        return self.trigger.id
+
+    @property
+    def drops(self) -> Ids:
+        return (self.id,)
+
+
+@dataclass(frozen=True)
+class SetEventTriggerEnabled(Change):
+    trigger: EventTrigger
+
+    @property
+    def id(self) -> ObjectId:
+        return self.trigger.id
 
     @property
     def alters(self) -> Ids:

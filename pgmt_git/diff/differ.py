@@ -2,7 +2,8 @@
 
 Each object kind has its own module in ``kinds/``; they run in a fixed order because some
 read what an earlier one decided (sequences dropped with their column, enum rebuilds that
-move table columns), then dependents of whatever is recreated follow (cascade).
+move table columns), then dependents of whatever is recreated follow (cascade), and last
+privileges, which must know what the migration (re)creates.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from pgmt_git.diff.kinds.constraints import diff_constraints
 from pgmt_git.diff.kinds.context import DiffContext
 from pgmt_git.diff.kinds.domains import diff_domains
 from pgmt_git.diff.kinds.enums import diff_enums
+from pgmt_git.diff.kinds.event_triggers import diff_event_triggers
 from pgmt_git.diff.kinds.functions import diff_functions
 from pgmt_git.diff.kinds.indexes import diff_indexes
+from pgmt_git.diff.kinds.privileges import diff_privileges
 from pgmt_git.diff.kinds.schemas import diff_extensions, diff_schemas
 from pgmt_git.diff.kinds.sequences import diff_sequences
 from pgmt_git.diff.kinds.tables import diff_tables
@@ -27,7 +30,7 @@ __all__ = ["diff"]
 
 _KINDS = (diff_schemas, diff_extensions, diff_enums, diff_domains, diff_composites,
           diff_sequences, diff_tables, diff_constraints, diff_indexes, diff_views,
-          diff_functions, diff_triggers, diff_policies)
+          diff_functions, diff_triggers, diff_policies, diff_event_triggers)
 
 
 def diff(old: Catalog, new: Catalog) -> list[Change]:
@@ -36,4 +39,5 @@ def diff(old: Catalog, new: Catalog) -> list[Change]:
     for diff_kind in _KINDS:
         diff_kind(ctx)
     cascade(ctx)
+    diff_privileges(ctx)
     return ctx.changes

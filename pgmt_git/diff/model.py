@@ -22,7 +22,7 @@ from typing import Union
 
 __all__ = [
     "Catalog", "Collation", "Column", "CompositeType", "Constraint", "ConstraintType",
-    "DbObject", "Domain", "DomainConstraint", "EnumType", "EventTrigger", "Extension",
+    "DbObject", "DefaultPrivileges", "Domain", "DomainConstraint", "EnumType", "EventTrigger", "Extension",
     "ForeignKey", "Function", "FunctionKind", "Identity", "Index", "Kind",
     "MaterializedView", "ObjectId", "Policy", "Privilege", "RangeType", "ReplicaIdentity",
     "Schema", "Sequence", "SequenceOptions", "Table", "Trigger", "View", "column_id",
@@ -52,6 +52,7 @@ class Kind(str, enum.Enum):
     TRIGGER = "trigger"
     EVENT_TRIGGER = "event trigger"
     POLICY = "policy"
+    DEFAULT_PRIVILEGES = "default privileges"
 
     @property
     def is_type(self) -> bool:
@@ -543,9 +544,26 @@ class Policy:
         return self.parent.schema
 
 
+@dataclass(frozen=True)
+class DefaultPrivileges:
+    """ALTER DEFAULT PRIVILEGES FOR ROLE ``role`` [IN SCHEMA ``schema``] on one object type
+    (``r`` tables, ``S`` sequences, ``f`` functions, ``T`` types, ``n`` schemas): what is
+    granted and revoked beyond PostgreSQL's built-in defaults."""
+
+    role: str
+    schema: str
+    object_type: str
+    granted: tuple[Privilege, ...] = ()
+    revoked: tuple[Privilege, ...] = ()
+
+    @property
+    def id(self) -> ObjectId:
+        return ObjectId(Kind.DEFAULT_PRIVILEGES, self.schema, self.role, self.object_type)
+
+
 DbObject = Union[Schema, Extension, Collation, EnumType, CompositeType, Domain, RangeType,
                  Sequence, Table, Constraint, Index, View, MaterializedView, Function,
-                 Trigger, EventTrigger, Policy]
+                 Trigger, EventTrigger, Policy, DefaultPrivileges]
 
 
 # --------------------------------------------------------------------------- the catalog

@@ -38,7 +38,7 @@ _KIND_RANK = {kind: rank for rank, kind in enumerate([
     # but PostgreSQL checks a SQL body when it is created: routines go after relations
     # unless a recorded dependency (a default, a view) needs one earlier.
     Kind.FUNCTION, Kind.PROCEDURE, Kind.AGGREGATE, Kind.TRIGGER, Kind.POLICY,
-    Kind.EVENT_TRIGGER,
+    Kind.EVENT_TRIGGER, Kind.DEFAULT_PRIVILEGES,
 ])}
 
 Slot = tuple[str, ...]

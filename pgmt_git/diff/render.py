@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff.model import (
     Column,
+    EventTrigger,
     Function,
     FunctionKind,
     Identity,
@@ -653,3 +654,93 @@ def _alter_policy(c: ch.AlterPolicy) -> Sequence[str]:
     if c.old.with_check != c.new.with_check and c.new.with_check is not None:
         parts.append(f"WITH CHECK ({c.new.with_check})")
     return [" ".join(parts)]
+
+
+# --------------------------------------------------------------------------- privileges
+
+_GRANT_OBJECT = {
+    Kind.TABLE: "TABLE", Kind.VIEW: "TABLE", Kind.MATERIALIZED_VIEW: "TABLE",
+    Kind.SEQUENCE: "SEQUENCE", Kind.SCHEMA: "SCHEMA", Kind.FUNCTION: "FUNCTION",
+    Kind.PROCEDURE: "PROCEDURE", Kind.AGGREGATE: "FUNCTION", Kind.ENUM: "TYPE",
+    Kind.COMPOSITE: "TYPE", Kind.RANGE: "TYPE", Kind.DOMAIN: "DOMAIN",
+}
+_DEFAULT_OBJECTS = {"r": "TABLES", "S": "SEQUENCES", "f": "FUNCTIONS", "T": "TYPES",
+                    "n": "SCHEMAS"}
+
+
+def _grantee(name: str) -> str:
+    return "PUBLIC" if name == "" else quote_ident(name)
+
+
+def _privilege_target(target: ObjectId, privileges: tuple[str, ...]) -> tuple[str, str]:
+    """(privilege list, ON clause); a column target makes column privileges."""
+    if target.kind is Kind.COLUMN and target.parent is not None:
+        column = f" ({quote_ident(target.name)})"
+        return (", ".join(p + column for p in privileges),
+                f"TABLE {_table(target.parent)}")
+    return ", ".join(privileges), f"{_GRANT_OBJECT[target.kind]} {ref(target)}"
+
+
+@_renders(ch.Grant)
+def _grant(c: ch.Grant) -> Sequence[str]:
+    privileges, on = _privilege_target(c.target, c.privileges)
+    option = " WITH GRANT OPTION" if c.grantable else ""
+    return [f"GRANT {privileges} ON {on} TO {_grantee(c.grantee)}{option}"]
+
+
+@_renders(ch.Revoke)
+def _revoke(c: ch.Revoke) -> Sequence[str]:
+    privileges, on = _privilege_target(c.target, c.privileges)
+    option = "GRANT OPTION FOR " if c.grant_option_only else ""
+    return [f"REVOKE {option}{privileges} ON {on} FROM {_grantee(c.grantee)}"]
+
+
+@_renders(ch.AlterDefaultPrivileges)
+def _alter_default_privileges(c: ch.AlterDefaultPrivileges) -> Sequence[str]:
+    e = c.entry
+    scope = f"FOR ROLE {quote_ident(e.role)}"
+    if e.schema:
+        scope += f" IN SCHEMA {quote_ident(e.schema)}"
+    objects = _DEFAULT_OBJECTS[e.object_type]
+    privileges = ", ".join(c.privileges)
+    if c.grant:
+        option = " WITH GRANT OPTION" if c.grantable else ""
+        action = f"GRANT {privileges} ON {objects} TO {_grantee(c.grantee)}{option}"
+    else:
+        option = "GRANT OPTION FOR " if c.grantable else ""
+        action = f"REVOKE {option}{privileges} ON {objects} FROM {_grantee(c.grantee)}"
+    return [f"ALTER DEFAULT PRIVILEGES {scope} {action}"]
+
+
+# --------------------------------------------------------------------------- event triggers
+
+_EVENT_TRIGGER_STATES = {"D": "DISABLE", "R": "ENABLE REPLICA", "A": "ENABLE ALWAYS",
+                         "O": "ENABLE"}
+
+
+@_renders(ch.CreateEventTrigger)
+def _create_event_trigger(c: ch.CreateEventTrigger) -> Sequence[str]:
+    t = c.trigger
+    when = ""
+    if t.tags:
+        when = f" WHEN TAG IN ({', '.join(quote_literal(tag) for tag in t.tags)})"
+    function = qualified(t.function.schema, t.function.name)
+    out = [f"CREATE EVENT TRIGGER {quote_ident(t.name)} ON {quote_ident(t.event)}{when} "
+           f"EXECUTE FUNCTION {function}()"]
+    if t.enabled != "O":
+        out.append(_event_trigger_state(t))
+    return out
+
+
+def _event_trigger_state(t: EventTrigger) -> str:
+    return f"ALTER EVENT TRIGGER {quote_ident(t.name)} {_EVENT_TRIGGER_STATES[t.enabled]}"
+
+
+@_renders(ch.DropEventTrigger)
+def _drop_event_trigger(c: ch.DropEventTrigger) -> Sequence[str]:
+    return [f"DROP EVENT TRIGGER {quote_ident(c.trigger.name)}"]
+
+
+@_renders(ch.SetEventTriggerEnabled)
+def _set_event_trigger_enabled(c: ch.SetEventTriggerEnabled) -> Sequence[str]:
+    return [_event_trigger_state(c.trigger)]

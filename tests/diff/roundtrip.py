@@ -25,8 +25,11 @@ from pgmt_git.project.source import ReplayInput
 PG_DUMP = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_dump"
 
 
-def state_files(sql: str) -> list[ReplayInput]:
-    return [ReplayInput("schema/state.sql", sql, "schema")] if sql.strip() else []
+def state_files(sql: str, roles: str = "") -> list[ReplayInput]:
+    files = [ReplayInput("roles.sql", roles, "roles")] if roles.strip() else []
+    if sql.strip():
+        files.append(ReplayInput("schema/state.sql", sql, "schema"))
+    return files
 
 
 @dataclass(frozen=True)
@@ -39,20 +42,20 @@ class Outcome:
 
 
 @lru_cache(maxsize=None)
-def read_state(server: Server, sql: str) -> tuple[Catalog, str]:
+def read_state(server: Server, sql: str, roles: str = "") -> tuple[Catalog, str]:
     """The catalog and the normalised schema dump of the state ``sql`` builds."""
-    with replayed_state(server, state_files(sql)) as state:
+    with replayed_state(server, state_files(sql, roles)) as state:
         catalog = load_catalog(state.conninfo)
         dump = schema_dump(state.conninfo)
     return catalog, dump
 
 
-def round_trip(server: Server, start_sql: str, target_sql: str) -> Outcome:
-    start, _ = read_state(server, start_sql)
-    target, target_dump = read_state(server, target_sql)
+def round_trip(server: Server, start_sql: str, target_sql: str, roles: str = "") -> Outcome:
+    start, _ = read_state(server, start_sql, roles)
+    target, target_dump = read_state(server, target_sql, roles)
     changes = diff_catalogs(start, target)
     sql = render_sql(changes)
-    with shadow_copy(server, state_files(start_sql)) as migrated:
+    with shadow_copy(server, state_files(start_sql, roles)) as migrated:
         apply(server, migrated.dbname, changes, sql)
         migrated_catalog = load_catalog(migrated.conninfo)
         migrated_dump = schema_dump(migrated.conninfo)

@@ -28,9 +28,11 @@ from pgmt_git.diff.model import (
     Constraint,
     ConstraintType,
     DbObject,
+    DefaultPrivileges,
     Domain,
     DomainConstraint,
     EnumType,
+    EventTrigger,
     Extension,
     ForeignKey,
     Function,
@@ -58,7 +60,8 @@ __all__ = ["QUERY_NAMES", "load_catalog", "query_text"]
 
 QUERY_NAMES = ("schemas", "extensions", "enums", "domains", "composites", "sequences",
                "tables", "columns", "constraints", "indexes", "views", "functions",
-               "triggers", "policies", "depends", "aliases")
+               "triggers", "policies", "event_triggers", "default_privileges", "depends",
+               "aliases")
 
 Rows = list[dict[str, Any]]
 # (catalog table, oid, sub-object id): how pg_depend names an object.
@@ -167,6 +170,14 @@ class _Builder:
             if parent is not None:
                 self.add(("pg_trigger", row["oid"], 0), Trigger(
                     parent, row["name"], row["definition"], row["enabled"], row["comment"]))
+        for row in rows["event_triggers"]:
+            function = self.ids.get(("pg_proc", row["function_oid"], 0))
+            if function is not None:
+                self.add(("pg_event_trigger", row["oid"], 0), EventTrigger(
+                    row["name"], row["event"], function, tuple(row["tags"]), row["enabled"],
+                    row["comment"]))
+        for row in rows["default_privileges"]:
+            self.objects.append(_default_privileges(row))
         for row in rows["policies"]:
             parent = self.relation(row["relid"])
             if parent is not None:
@@ -277,6 +288,13 @@ def with_storage_parameters(definition: str, options: list[str]) -> str:
     found = _DEFERRABILITY.search(definition)
     cut = found.start() if found else len(definition)
     return f"{definition[:cut]} WITH ({', '.join(options)}){definition[cut:]}"
+
+
+def _default_privileges(row: dict[str, Any]) -> DefaultPrivileges:
+    acl = set(_acl(row["acl"]) or ())
+    baseline = set(_acl(row["baseline"]) or ())
+    return DefaultPrivileges(row["role"], row["schema"], row["object_type"],
+                             tuple(sorted(acl - baseline)), tuple(sorted(baseline - acl)))
 
 
 def _domain(row: dict[str, Any]) -> Domain:
