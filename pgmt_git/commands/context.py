@@ -40,5 +40,13 @@ class AppContext:
         """Progress lines only on a terminal, never when quiet."""
         return self.verbosity >= Verbosity.NORMAL and sys.stderr.isatty()
 
+    def replay_progress(self):  # type: ignore[no-untyped-def]  # -> Progress | None
+        """The "replaying file k/N" line for long replays, when progress is enabled."""
+        if not self.progress_enabled():
+            return None
+        from pgmt_git.pg.replay import terminal_progress
+
+        return terminal_progress()
+
 
 pass_app = click.make_pass_decorator(AppContext, ensure=True)

@@ -122,7 +122,8 @@ class _CatalogReader:
 
         inputs = self._inputs(spec)
         with replayed_state(self._shadow_server(), inputs, cache=self._cache,
-                            limits=self._config.git.cache) as state:
+                            limits=self._config.git.cache,
+                            progress=self._app.replay_progress()) as state:
             self._app.debug(f"{spec.text}: state in {state.dbname}")
             return load_catalog(state.conninfo, **filters)
 

@@ -105,10 +105,9 @@ def replay_spec(app: AppContext, server: Server, spec: SourceSpec, project: Proj
     inputs = project.schema_inputs() if spec.state is StateKind.SCHEMA else project.chain_inputs()
     started = time.monotonic()
     with replayed_state(server, inputs, cache=cache, limits=project.config.git.cache,
-                        progress=_progress(app, spec.text)) as state:
+                        progress=app.replay_progress()) as state:
         dbname = state.dbname
         stats = state.stats
-    _end_progress(app)
     return ReplayReport(
         source=spec.text,
         origin=project.origin,
@@ -120,18 +119,3 @@ def replay_spec(app: AppContext, server: Server, spec: SourceSpec, project: Proj
         database=dbname,
         seconds=time.monotonic() - started,
     )
-
-
-def _progress(app: AppContext, label: str):  # type: ignore[no-untyped-def]
-    if not app.progress_enabled():
-        return None
-
-    def report(done: int, total: int, path: str) -> None:
-        click.echo(f"\r\033[K{label}: {done}/{total} {path}", err=True, nl=False)
-
-    return report
-
-
-def _end_progress(app: AppContext) -> None:
-    if app.progress_enabled():
-        click.echo("\r\033[K", err=True, nl=False)
