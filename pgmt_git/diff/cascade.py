@@ -55,9 +55,14 @@ def cascade(ctx: DiffContext) -> None:
 
 
 def _dependents(ctx: DiffContext, source: ObjectId) -> Iterable[ObjectId]:
+    """What depends on ``source``, on its columns, and (a recreated table) on what lives
+    under it: a foreign key elsewhere on its primary key."""
     yield from ctx.old.dependents(source)
     for column in columns_of(ctx.old.get(source)):
         yield from ctx.old.dependents(column_id(source, column.name))
+    if source.kind is Kind.TABLE and source in ctx.recreated:
+        for child in ctx.old.children(source):
+            yield from ctx.old.dependents(child)
 
 
 def _target(ctx: DiffContext, dependent: ObjectId, source: ObjectId) -> ObjectId | None:

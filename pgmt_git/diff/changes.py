@@ -47,6 +47,7 @@ from pgmt_git.diff.model import (
 )
 
 __all__ = [
+    "AttachPartition", "DetachPartition",
     "AlterDefaultPrivileges", "CreateEventTrigger", "DropEventTrigger", "Grant", "Revoke",
     "SetEventTriggerEnabled",
     "AddAttribute", "AddDomainConstraint", "AlterAttributeType", "AlterPolicy",
@@ -563,6 +564,32 @@ class SetReplicaIdentity(_TableChange):
     @property
     def requires(self) -> Ids:
         return (self.table_id,) + ((self.index_id,) if self.index_id else ())
+
+
+@dataclass(frozen=True)
+class AttachPartition(_TableChange):
+    parent: ObjectId = field(kw_only=True)
+    bound: str = field(kw_only=True)
+
+    @property
+    def requires(self) -> Ids:
+        return (self.table_id, self.parent)
+
+
+@dataclass(frozen=True)
+class DetachPartition(_TableChange):
+    """DETACH PARTITION, before the old parent (which would take the partition along) is
+    dropped."""
+
+    parent: ObjectId = field(kw_only=True)
+
+    @property
+    def requires(self) -> Ids:
+        return ()
+
+    @property
+    def precedes_drop_of(self) -> Ids:
+        return (self.parent,)
 
 
 # --------------------------------------------------------------------------- constraints

@@ -555,6 +555,9 @@ class DefaultPrivileges:
     object_type: str
     granted: tuple[Privilege, ...] = ()
     revoked: tuple[Privilege, ...] = ()
+    # What applies without the entry: PostgreSQL's built-in defaults for a database-wide
+    # entry, nothing for a schema's.
+    baseline: tuple[Privilege, ...] = ()
 
     @property
     def id(self) -> ObjectId:

@@ -408,6 +408,16 @@ def _set_replica_identity(c: ch.SetReplicaIdentity) -> Sequence[str]:
     return [f"ALTER TABLE {_table(c.table_id)} REPLICA IDENTITY {what}"]
 
 
+@_renders(ch.AttachPartition)
+def _attach_partition(c: ch.AttachPartition) -> Sequence[str]:
+    return [f"ALTER TABLE {_table(c.parent)} ATTACH PARTITION {_table(c.table_id)} {c.bound}"]
+
+
+@_renders(ch.DetachPartition)
+def _detach_partition(c: ch.DetachPartition) -> Sequence[str]:
+    return [f"ALTER TABLE {_table(c.parent)} DETACH PARTITION {_table(c.table_id)}"]
+
+
 @_renders(ch.AddConstraint)
 def _add_constraint(c: ch.AddConstraint) -> Sequence[str]:
     k = c.constraint
@@ -439,7 +449,9 @@ def _alter_deferrable(c: ch.AlterConstraintDeferrable) -> Sequence[str]:
 
 @_renders(ch.CreateIndex)
 def _create_index(c: ch.CreateIndex) -> Sequence[str]:
-    return [c.index.definition]
+    # A partitioned table's index reads back as ON ONLY (how pg_dump attaches the
+    # partitions' indexes one by one); created without ONLY it covers every partition.
+    return [c.index.definition.replace(" ON ONLY ", " ON ", 1)]
 
 
 @_renders(ch.DropIndex)

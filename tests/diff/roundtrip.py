@@ -105,11 +105,20 @@ _EMPTY_SET = re.compile(r"^ALTER TABLE ONLY .* ALTER COLUMN .* SET \(\);$")
 
 
 def normalise_dump(text: str) -> str:
-    """Without comments, session settings, blank lines and server stamps; nothing
-    reordered."""
-    lines = []
+    """Without comments, session settings, blank lines and server stamps. The one thing
+    reordered: a run of GRANT/REVOKE lines, whose order follows the ACL's entries, which
+    follow the order grants were made in, not what they grant."""
+    lines: list[str] = []
+    grants: list[str] = []
     for line in text.splitlines():
         line = _SERVER_STAMP.sub("", line).replace(", )", ")")
-        if line.strip() and not _DROPPED_LINES.match(line) and not _EMPTY_SET.match(line):
-            lines.append(line)
+        if not line.strip() or _DROPPED_LINES.match(line) or _EMPTY_SET.match(line):
+            continue
+        if line.startswith(("GRANT ", "REVOKE ")):
+            grants.append(line)
+            continue
+        lines.extend(sorted(grants))
+        grants = []
+        lines.append(line)
+    lines.extend(sorted(grants))
     return "\n".join(lines) + "\n"

@@ -4,6 +4,7 @@ A case is ``before.sql`` and ``after.sql`` (either may be empty), and optionally
 
 - ``expected.sql``: the exact SQL of before -> after;
 - ``hazards``: the hazard kinds before -> after must carry, one per line (``-`` for none);
+- ``roles.sql``: roles the states need (replayed first, as a project's roles file);
 - ``requires``: ``extension <name>`` lines: the case is skipped on a server without them;
 - ``one_way``: why only before -> after can work (PostgreSQL cannot do the reverse); the
   reverse direction is then skipped with that reason.
@@ -58,7 +59,8 @@ def test_case_round_trips(pg_server: Server, available_extensions: frozenset[str
         pytest.skip(f"one way: {_read(case / 'one_way').strip()}")
     before, after = _read(case / "before.sql"), _read(case / "after.sql")
     start, target = (before, after) if direction == "forward" else (after, before)
-    outcome = round_trip(pg_server, start, target)
+    roles = _read(case / "roles.sql")
+    outcome = round_trip(pg_server, start, target, roles)
     context = f"generated SQL:\n{outcome.sql}"
     assert outcome.second_diff == "", f"{context}\nsecond diff not empty:\n{outcome.second_diff}"
     if outcome.migrated_dump != outcome.target_dump:
@@ -66,8 +68,8 @@ def test_case_round_trips(pg_server: Server, available_extensions: frozenset[str
             outcome.target_dump.splitlines(), outcome.migrated_dump.splitlines(),
             "target", "migrated", lineterm=""))
         pytest.fail(f"{context}\npg_dump differs:\n{delta}")
-    start_catalog, _ = read_state(pg_server, start)
-    target_catalog, _ = read_state(pg_server, target)
+    start_catalog, _ = read_state(pg_server, start, roles)
+    target_catalog, _ = read_state(pg_server, target, roles)
     assert render_sql(diff_catalogs(start_catalog, target_catalog)) == outcome.sql
     if start != target:
         assert outcome.sql, "the states differ but no change was generated"

@@ -35,7 +35,7 @@ def add_constraint(ctx: DiffContext, new: Constraint) -> None:
 
 
 def adding_hazards(ctx: DiffContext, new: Constraint) -> tuple[Hazard, ...]:
-    if new.parent not in ctx.old:
+    if new.parent not in ctx.old or new.parent in ctx.recreated:
         return ()  # a new table is empty
     table = new.parent.name
     if new.has_index:

@@ -27,7 +27,7 @@ def diff_indexes(ctx: DiffContext) -> None:
 
 def create_index(ctx: DiffContext, new: Index) -> None:
     hazards: tuple[Hazard, ...] = ()
-    if new.parent in ctx.old:
+    if new.parent in ctx.old and new.parent not in ctx.recreated:
         hazards = (Hazard(HazardKind.LONG_LOCK,
                           f"{new.name} is built without CONCURRENTLY, blocking writes to "
                           f"{new.parent.name}"),)

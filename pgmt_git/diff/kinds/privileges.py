@@ -84,12 +84,13 @@ def _diff_column_privileges(ctx: DiffContext, new: DbObject, old: DbObject | Non
         emit_acl_changes(ctx, cid, base, effective(column.acl, Kind.COLUMN, owners))
 
 
-def emit_acl_changes(ctx: DiffContext, target: ObjectId, old: frozenset[Entry],
-                     new: frozenset[Entry]) -> None:
-    if old == new:
-        return
+def acl_steps(old: frozenset[Entry], new: frozenset[Entry]
+              ) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(step, grantee, privileges) turning ``old`` into ``new``; step is ``revoke``,
+    ``revoke_option`` (only the grant option), ``grant`` or ``grant_option``."""
     old_rights = {(g, p): grantable for g, p, grantable in old}
     new_rights = {(g, p): grantable for g, p, grantable in new}
+    steps = []
     for grantee in sorted({g for g, _ in old_rights} | {g for g, _ in new_rights}):
         revoke = [p for (g, p) in old_rights if g == grantee and (g, p) not in new_rights]
         option_off = [p for (g, p), opt in old_rights.items()
@@ -98,43 +99,42 @@ def emit_acl_changes(ctx: DiffContext, target: ObjectId, old: frozenset[Entry],
                  if g == grantee and not opt and (g, p) not in old_rights]
         grant_option = [p for (g, p), opt in new_rights.items()
                         if g == grantee and opt and not old_rights.get((g, p), False)]
-        if revoke:
-            ctx.emit(ch.Revoke(target, grantee, _sorted(revoke)))
-        if option_off:
-            ctx.emit(ch.Revoke(target, grantee, _sorted(option_off), grant_option_only=True))
-        if grant:
-            ctx.emit(ch.Grant(target, grantee, _sorted(grant)))
-        if grant_option:
-            ctx.emit(ch.Grant(target, grantee, _sorted(grant_option), grantable=True))
+        for step, privileges in (("revoke", revoke), ("revoke_option", option_off),
+                                 ("grant", grant), ("grant_option", grant_option)):
+            if privileges:
+                steps.append((step, grantee, _sorted(privileges)))
+    return steps
+
+
+def emit_acl_changes(ctx: DiffContext, target: ObjectId, old: frozenset[Entry],
+                     new: frozenset[Entry]) -> None:
+    for step, grantee, privileges in acl_steps(old, new):
+        if step.startswith("revoke"):
+            ctx.emit(ch.Revoke(target, grantee, privileges,
+                               grant_option_only=step == "revoke_option"))
+        else:
+            ctx.emit(ch.Grant(target, grantee, privileges, grantable=step == "grant_option"))
 
 
 def _entries(privileges: tuple[Privilege, ...]) -> frozenset[Entry]:
     return frozenset((p.grantee, p.privilege, p.grantable) for p in privileges)
 
 
+def _in_effect(entry: DefaultPrivileges, baseline: tuple[Privilege, ...]) -> frozenset[Entry]:
+    return (_entries(baseline) | _entries(entry.granted)) - _entries(entry.revoked)
+
+
 def _diff_default_privileges(ctx: DiffContext) -> None:
     pairs = ctx.pairs(Kind.DEFAULT_PRIVILEGES)
-    empty: tuple[Privilege, ...] = ()
     for old, new in [*((o, None) for o in pairs.dropped), *((None, n) for n in pairs.added),
                      *pairs.kept]:
         entry = new if new is not None else old
         assert isinstance(entry, DefaultPrivileges)
-        before_granted = _entries(old.granted if isinstance(old, DefaultPrivileges) else empty)
-        before_revoked = _entries(old.revoked if isinstance(old, DefaultPrivileges) else empty)
-        after_granted = _entries(new.granted if isinstance(new, DefaultPrivileges) else empty)
-        after_revoked = _entries(new.revoked if isinstance(new, DefaultPrivileges) else empty)
-        # Undo what is no longer wanted, then do what is.
-        _default_step(ctx, entry, before_granted - after_granted, grant=False)
-        _default_step(ctx, entry, before_revoked - after_revoked, grant=True)
-        _default_step(ctx, entry, after_revoked - before_revoked, grant=False)
-        _default_step(ctx, entry, after_granted - before_granted, grant=True)
-
-
-def _default_step(ctx: DiffContext, entry: DefaultPrivileges, entries: frozenset[Entry], *,
-                  grant: bool) -> None:
-    for grantee in sorted({g for g, _, _ in entries}):
-        for grantable in (False, True):
-            privileges = [p for g, p, opt in entries if g == grantee and opt == grantable]
-            if privileges:
-                ctx.emit(ch.AlterDefaultPrivileges(entry, grantee, _sorted(privileges), grant,
-                                                   grantable))
+        before = _in_effect(old, old.baseline) if isinstance(old, DefaultPrivileges) else (
+            _entries(entry.baseline))
+        after = _in_effect(new, new.baseline) if isinstance(new, DefaultPrivileges) else (
+            _entries(entry.baseline))
+        for step, grantee, privileges in acl_steps(before, after):
+            ctx.emit(ch.AlterDefaultPrivileges(
+                entry, grantee, privileges, grant=step.startswith("grant"),
+                grantable=step in ("grant_option", "revoke_option")))

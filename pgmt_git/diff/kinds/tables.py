@@ -7,6 +7,7 @@ import re
 
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff.hazards import Hazard, HazardKind
+from pgmt_git.diff.kinds.children import create_children
 from pgmt_git.diff.kinds.context import DiffContext
 from pgmt_git.diff.model import (
     Column,
@@ -14,6 +15,7 @@ from pgmt_git.diff.model import (
     Kind,
     ObjectId,
     ReplicaIdentity,
+    Sequence,
     SequenceOptions,
     Table,
     column_id,
@@ -34,11 +36,61 @@ def diff_tables(ctx: DiffContext) -> None:
         ctx.emit(ch.CreateTable(new))
         _replica_identity(ctx, None, new)
         ctx.comments_of_created(new)
-    for old, new in pairs.kept:
-        assert isinstance(old, Table) and isinstance(new, Table)
+    kept = [(old, new) for old, new in pairs.kept
+            if isinstance(old, Table) and isinstance(new, Table)]
+    for old, new in kept:
+        if old.partition_key != new.partition_key and new.id not in ctx.recreated:
+            recreate_table(ctx, old, new)
+    for old, new in kept:
+        if new.id in ctx.recreated:
+            continue
+        _diff_partition(ctx, old, new)
         _diff_columns(ctx, old, new)
         _diff_settings(ctx, old, new)
         ctx.comment(new.id, old.comment, new.comment)
+
+
+def _diff_partition(ctx: DiffContext, old: Table, new: Table) -> None:
+    if (old.partition_of, old.partition_bound) == (new.partition_of, new.partition_bound):
+        return
+    if old.partition_of is not None and old.partition_of not in ctx.recreated:
+        ctx.emit(ch.DetachPartition(new.id, parent=old.partition_of))
+    if new.partition_of is not None and new.partition_bound is not None:
+        hazard = Hazard(HazardKind.LONG_LOCK, f"attaching {new.name} scans it for rows "
+                        "outside the bound (a matching CHECK constraint avoids that)")
+        ctx.emit(ch.AttachPartition(new.id, parent=new.partition_of,
+                                    bound=new.partition_bound, hazards=(hazard,)))
+
+
+def recreate_table(ctx: DiffContext, old: Table, new: Table) -> None:
+    """A table whose partitioning changes is dropped and created again, with its
+    constraints, indexes, triggers, policies and partitions; sequences its columns own are
+    released first and owned again afterwards, so the drop does not take them."""
+    owned = [seq for seq in ctx.new.of_kind(Kind.SEQUENCE)
+             if isinstance(seq, Sequence) and seq.id in ctx.old
+             and isinstance(ctx.old[seq.id], Sequence)
+             and ctx.old[seq.id].owned_by is not None  # type: ignore[union-attr]
+             and ctx.old[seq.id].owned_by.parent == old.id]  # type: ignore[union-attr]
+    for seq in owned:
+        previous = ctx.old[seq.id].owned_by  # type: ignore[union-attr]
+        ctx.emit(ch.SetSequenceOwnedBy(seq.id, None, previous))
+    hazard = Hazard(HazardKind.DATA_LOSS,
+                    f"{new.name} is dropped and created again: its rows are lost")
+    ctx.emit(ch.DropTable(old, hazards=(hazard,)))
+    ctx.emit(ch.CreateTable(new))
+    _replica_identity(ctx, None, new)
+    ctx.comments_of_created(new)
+    ctx.recreated.add(new.id)
+    for seq in owned:
+        if isinstance(seq, Sequence) and seq.owned_by is not None:
+            ctx.emit(ch.SetSequenceOwnedBy(seq.id, seq.owned_by))
+    create_children(ctx, new.id)
+    for partition in ctx.new.of_kind(Kind.TABLE):
+        if (isinstance(partition, Table) and partition.partition_of == new.id
+                and partition.id in ctx.old and partition.id not in ctx.recreated):
+            old_partition = ctx.old[partition.id]
+            assert isinstance(old_partition, Table)
+            recreate_table(ctx, old_partition, partition)
 
 
 # --------------------------------------------------------------------------- settings
@@ -90,17 +142,20 @@ def _index_named(ctx: DiffContext, table: ObjectId, name: str) -> ObjectId | Non
 
 
 def _diff_columns(ctx: DiffContext, old: Table, new: Table) -> None:
-    old_columns = {c.name: c for c in old.columns if not c.inherited}
-    new_columns = {c.name: c for c in new.columns if not c.inherited}
+    """Columns a parent table gives (a partition's, an inheritance child's) change with
+    the parent, so they are left alone here."""
+    old_columns = {c.name: c for c in old.columns}
+    new_columns = {c.name: c for c in new.columns}
     for column in old.columns:
-        if column.name in old_columns and column.name not in new_columns:
+        if column.name not in new_columns and not column.inherited:
             _drop_column(ctx, old.id, column)
     for column in new.columns:
-        if column.name in new_columns and column.name not in old_columns:
-            _add_column(ctx, new.id, column)
-    for column in new.columns:
-        if column.name in old_columns and column.name in new_columns:
-            _diff_column(ctx, new.id, old_columns[column.name], column)
+        previous = old_columns.get(column.name)
+        if previous is None:
+            if not column.inherited:
+                _add_column(ctx, new.id, column)
+        elif not (column.inherited or previous.inherited):
+            _diff_column(ctx, new.id, previous, column)
 
 
 def _drop_column(ctx: DiffContext, table: ObjectId, column: Column) -> None:

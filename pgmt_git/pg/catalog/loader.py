@@ -294,7 +294,8 @@ def _default_privileges(row: dict[str, Any]) -> DefaultPrivileges:
     acl = set(_acl(row["acl"]) or ())
     baseline = set(_acl(row["baseline"]) or ())
     return DefaultPrivileges(row["role"], row["schema"], row["object_type"],
-                             tuple(sorted(acl - baseline)), tuple(sorted(baseline - acl)))
+                             tuple(sorted(acl - baseline)), tuple(sorted(baseline - acl)),
+                             tuple(sorted(baseline)))
 
 
 def _domain(row: dict[str, Any]) -> Domain:

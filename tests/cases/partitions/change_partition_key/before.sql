@@ -1,0 +1,3 @@
+CREATE TABLE m (id serial, at date, kind text) PARTITION BY RANGE (at);
+CREATE TABLE m_1 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE INDEX m_kind ON m (kind);

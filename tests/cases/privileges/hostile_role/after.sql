@@ -1,0 +1,2 @@
+CREATE TABLE t (id int, secret text);
+GRANT SELECT ON t TO "pgmt case Odd""Role";

@@ -1,0 +1,10 @@
+CREATE SCHEMA app;
+CREATE SEQUENCE app.s;
+CREATE TYPE app.e AS ENUM ('x');
+CREATE DOMAIN app.d AS int;
+GRANT USAGE ON SCHEMA app TO pgmt_case_reader;
+GRANT CREATE ON SCHEMA app TO pgmt_case_writer;
+GRANT USAGE, SELECT ON SEQUENCE app.s TO pgmt_case_writer;
+REVOKE USAGE ON TYPE app.e FROM PUBLIC;
+GRANT USAGE ON TYPE app.e TO pgmt_case_reader;
+REVOKE USAGE ON DOMAIN app.d FROM PUBLIC;

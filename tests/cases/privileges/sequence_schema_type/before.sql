@@ -1,0 +1,4 @@
+CREATE SCHEMA app;
+CREATE SEQUENCE app.s;
+CREATE TYPE app.e AS ENUM ('x');
+CREATE DOMAIN app.d AS int;

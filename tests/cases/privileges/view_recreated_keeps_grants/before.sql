@@ -1,0 +1,3 @@
+CREATE TABLE t (id int, secret text);
+CREATE VIEW v AS SELECT id, secret FROM t;
+GRANT SELECT ON v TO pgmt_case_reader;
