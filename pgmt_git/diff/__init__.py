@@ -11,9 +11,10 @@ from pgmt_git.diff.differ import diff
 from pgmt_git.diff.model import Catalog
 from pgmt_git.diff.ordering import order_changes
 from pgmt_git.diff.render import Statement, render_sql, render_statements
+from pgmt_git.diff.report import changes_as_data, summary_line
 
-__all__ = ["Catalog", "Change", "Statement", "diff_catalogs", "render_sql",
-           "render_statements"]
+__all__ = ["Catalog", "Change", "Statement", "changes_as_data", "diff_catalogs", "render_sql",
+           "render_statements", "summary_line"]
 
 
 def diff_catalogs(old: Catalog, new: Catalog) -> tuple[Change, ...]:

@@ -211,3 +211,19 @@ def test_a_cycle_still_gives_a_deterministic_order() -> None:
     changes = [ch.CreateTable(b), ch.CreateTable(a)]
     assert actions(order_changes(changes, catalog(), new)) == [
         "create_table public.a", "create_table public.b"]
+
+
+def test_changes_as_data_for_json() -> None:
+    import json
+
+    from pgmt_git.diff import changes_as_data, summary_line
+
+    old = catalog(table("t", col("a"), col("b")))
+    new = catalog(table("t", col("a")))
+    changes = diff_catalogs(old, new)
+    data = changes_as_data(changes)
+    assert json.loads(json.dumps(data)) == [{
+        "action": "drop_column", "kind": "column", "object": "public.t.b",
+        "hazards": [{"kind": "data_loss", "message": "column t.b is dropped"}],
+        "sql": ["ALTER TABLE public.t DROP COLUMN b"]}]
+    assert summary_line(changes[0]) == "drop_column public.t.b [data_loss]"
