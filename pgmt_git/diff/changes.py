@@ -47,7 +47,7 @@ from pgmt_git.diff.model import (
 )
 
 __all__ = [
-    "AttachPartition", "DetachPartition",
+    "AlterOwner", "AttachPartition", "DetachPartition",
     "AlterDefaultPrivileges", "CreateEventTrigger", "DropEventTrigger", "Grant", "Revoke",
     "SetEventTriggerEnabled",
     "AddAttribute", "AddDomainConstraint", "AlterAttributeType", "AlterPolicy",
@@ -1086,6 +1086,29 @@ class SetEventTriggerEnabled(Change):
     @property
     def alters(self) -> Ids:
         return (self.id,)
+
+
+# --------------------------------------------------------------------------- ownership
+
+
+@dataclass(frozen=True)
+class AlterOwner(Change):
+    """ALTER ... OWNER TO (only when ownership is managed: DiffOptions.owners)."""
+
+    target: ObjectId
+    owner: str
+
+    @property
+    def id(self) -> ObjectId:
+        return self.target
+
+    @property
+    def requires(self) -> Ids:
+        return (self.target,)
+
+    @property
+    def phase(self) -> Phase:
+        return Phase.COMMENT
 
 
 # --------------------------------------------------------------------------- comments

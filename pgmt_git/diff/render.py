@@ -756,3 +756,20 @@ def _drop_event_trigger(c: ch.DropEventTrigger) -> Sequence[str]:
 @_renders(ch.SetEventTriggerEnabled)
 def _set_event_trigger_enabled(c: ch.SetEventTriggerEnabled) -> Sequence[str]:
     return [_event_trigger_state(c.trigger)]
+
+
+# --------------------------------------------------------------------------- ownership
+
+_OWNED_OBJECT = {
+    Kind.TABLE: "TABLE", Kind.VIEW: "VIEW", Kind.MATERIALIZED_VIEW: "MATERIALIZED VIEW",
+    Kind.SEQUENCE: "SEQUENCE", Kind.SCHEMA: "SCHEMA", Kind.FUNCTION: "FUNCTION",
+    Kind.PROCEDURE: "PROCEDURE", Kind.AGGREGATE: "AGGREGATE", Kind.ENUM: "TYPE",
+    Kind.COMPOSITE: "TYPE", Kind.RANGE: "TYPE", Kind.DOMAIN: "DOMAIN",
+    Kind.COLLATION: "COLLATION",
+}
+
+
+@_renders(ch.AlterOwner)
+def _alter_owner(c: ch.AlterOwner) -> Sequence[str]:
+    return [f"ALTER {_OWNED_OBJECT[c.target.kind]} {ref(c.target)} OWNER TO "
+            f"{quote_ident(c.owner)}"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pgserver
 
-from pgmt_git.diff import Change, diff_catalogs, render_sql, render_statements
+from pgmt_git.diff import Change, DiffOptions, diff_catalogs, render_sql, render_statements
 from pgmt_git.diff.model import Catalog
 from pgmt_git.pg.cache import replayed_state, shadow_copy
 from pgmt_git.pg.catalog import load_catalog
@@ -42,24 +42,26 @@ class Outcome:
 
 
 @lru_cache(maxsize=None)
-def read_state(server: Server, sql: str, roles: str = "") -> tuple[Catalog, str]:
+def read_state(server: Server, sql: str, roles: str = "", owners: bool = False
+               ) -> tuple[Catalog, str]:
     """The catalog and the normalised schema dump of the state ``sql`` builds."""
     with replayed_state(server, state_files(sql, roles)) as state:
         catalog = load_catalog(state.conninfo)
-        dump = schema_dump(state.conninfo)
+        dump = schema_dump(state.conninfo, owners=owners)
     return catalog, dump
 
 
-def round_trip(server: Server, start_sql: str, target_sql: str, roles: str = "") -> Outcome:
-    start, _ = read_state(server, start_sql, roles)
-    target, target_dump = read_state(server, target_sql, roles)
-    changes = diff_catalogs(start, target)
+def round_trip(server: Server, start_sql: str, target_sql: str, roles: str = "",
+               options: DiffOptions = DiffOptions()) -> Outcome:
+    start, _ = read_state(server, start_sql, roles, options.owners)
+    target, target_dump = read_state(server, target_sql, roles, options.owners)
+    changes = diff_catalogs(start, target, options=options)
     sql = render_sql(changes)
     with shadow_copy(server, state_files(start_sql, roles)) as migrated:
         apply(server, migrated.dbname, changes, sql)
         migrated_catalog = load_catalog(migrated.conninfo)
-        migrated_dump = schema_dump(migrated.conninfo)
-    second = render_sql(diff_catalogs(migrated_catalog, target))
+        migrated_dump = schema_dump(migrated.conninfo, owners=options.owners)
+    second = render_sql(diff_catalogs(migrated_catalog, target, options=options))
     return Outcome(sql, changes, second, migrated_dump, target_dump)
 
 
@@ -90,9 +92,12 @@ def apply(server: Server, dbname: str, changes: tuple[Change, ...], sql: str) ->
 _DROPPED_LINES = re.compile(r"^(--|SET |SELECT pg_catalog\.set_config|\\(un)?restrict )")
 
 
-def schema_dump(conninfo: str) -> str:
-    result = subprocess.run([str(PG_DUMP), "--schema-only", "--no-owner", "-d", conninfo],
-                            capture_output=True, text=True, check=False)
+def schema_dump(conninfo: str, *, owners: bool = False) -> str:
+    """``owners``: keep OWNER TO lines (compared only when ownership is managed)."""
+    command = [str(PG_DUMP), "--schema-only", "-d", conninfo]
+    if not owners:
+        command.insert(2, "--no-owner")
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise AssertionError(f"pg_dump failed: {result.stderr}")
     return normalise_dump(result.stdout)

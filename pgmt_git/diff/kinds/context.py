@@ -33,10 +33,19 @@ class Pairs(Generic[T]):
     kept: tuple[tuple[T, T], ...]
 
 
+@dataclass(frozen=True)
+class DiffOptions:
+    """What the diff manages beyond the schema itself. ``owners``: ALTER ... OWNER TO
+    (off by default, as in pgmt: who owns objects usually differs between environments)."""
+
+    owners: bool = False
+
+
 @dataclass
 class DiffContext:
     old: Catalog
     new: Catalog
+    options: DiffOptions = DiffOptions()
     changes: list[Change] = field(default_factory=list)
     # Ids dropped and created again: what depends on them must follow (see cascade).
     recreated: set[ObjectId] = field(default_factory=set)

@@ -20,6 +20,7 @@ from pgmt_git.diff.model import (
     Kind,
     ObjectId,
     Privilege,
+    Sequence,
     column_id,
 )
 
@@ -52,6 +53,23 @@ def effective(acl: Acl, kind: Kind, owners: frozenset[str]) -> frozenset[Entry]:
         return _PUBLIC_DEFAULTS.get(kind, frozenset())
     return frozenset((p.grantee, p.privilege, p.grantable) for p in acl
                      if p.grantee not in owners)
+
+
+def diff_owners(ctx: DiffContext) -> None:
+    """ALTER ... OWNER TO, when ownership is managed: for objects whose owner differs, and
+    for every object the migration (re)creates (it would belong to whoever runs it)."""
+    if not ctx.options.owners:
+        return
+    created = {oid for change in ctx.changes for oid in change.creates}
+    for oid, new in ctx.new.objects.items():
+        owner = getattr(new, "owner", "")
+        if not owner or oid.parent is not None:
+            continue
+        if isinstance(new, Sequence) and new.owned_by is not None:
+            continue  # a sequence owned by a column follows its table's owner
+        old = None if oid in created else ctx.old.get(oid)
+        if old is None or getattr(old, "owner", "") != owner:
+            ctx.emit(ch.AlterOwner(oid, owner))
 
 
 def diff_privileges(ctx: DiffContext) -> None:

@@ -1,0 +1,9 @@
+CREATE SCHEMA app;
+CREATE TABLE app.t (id serial, v text);
+CREATE VIEW app.v AS SELECT id FROM app.t;
+CREATE SEQUENCE app.s;
+CREATE TYPE app.e AS ENUM ('a');
+CREATE DOMAIN app.d AS int;
+CREATE FUNCTION app.f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE MATERIALIZED VIEW app.mv AS SELECT 1 AS one;
+GRANT SELECT ON app.t TO pgmt_case_other;

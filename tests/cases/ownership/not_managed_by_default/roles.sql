@@ -1,0 +1,2 @@
+CREATE ROLE pgmt_case_owner;
+CREATE ROLE pgmt_case_other;
