@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from pgmt_git.diff.hazards import Hazard
 from pgmt_git.diff.model import (
+    Collation,
     Column,
     CompositeType,
     Constraint,
@@ -47,6 +48,7 @@ from pgmt_git.diff.model import (
 )
 
 __all__ = [
+    "CreateCollation", "CreateRange", "DropCollation",
     "AlterOwner", "AttachPartition", "DetachPartition",
     "AlterDefaultPrivileges", "CreateEventTrigger", "DropEventTrigger", "Grant", "Revoke",
     "SetEventTriggerEnabled",
@@ -215,6 +217,45 @@ class CreateEnum(Change):
 
     @property
     def creates(self) -> Ids:
+        return (self.id,)
+
+
+@dataclass(frozen=True)
+class CreateRange(Change):
+    type: RangeType
+
+    @property
+    def id(self) -> ObjectId:
+        return self.type.id
+
+    @property
+    def creates(self) -> Ids:
+        return (self.id,)
+
+
+@dataclass(frozen=True)
+class CreateCollation(Change):
+    collation: Collation
+
+    @property
+    def id(self) -> ObjectId:
+        return self.collation.id
+
+    @property
+    def creates(self) -> Ids:
+        return (self.id,)
+
+
+@dataclass(frozen=True)
+class DropCollation(Change):
+    collation: Collation
+
+    @property
+    def id(self) -> ObjectId:
+        return self.collation.id
+
+    @property
+    def drops(self) -> Ids:
         return (self.id,)
 
 

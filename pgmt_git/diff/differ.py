@@ -19,6 +19,7 @@ from pgmt_git.diff.kinds.event_triggers import diff_event_triggers
 from pgmt_git.diff.kinds.functions import diff_functions
 from pgmt_git.diff.kinds.indexes import diff_indexes
 from pgmt_git.diff.kinds.privileges import diff_owners, diff_privileges
+from pgmt_git.diff.kinds.ranges import diff_collations, diff_ranges
 from pgmt_git.diff.kinds.schemas import diff_extensions, diff_schemas
 from pgmt_git.diff.kinds.sequences import diff_sequences
 from pgmt_git.diff.kinds.tables import diff_tables
@@ -28,7 +29,8 @@ from pgmt_git.diff.model import Catalog
 
 __all__ = ["DiffOptions", "diff"]
 
-_KINDS = (diff_schemas, diff_extensions, diff_enums, diff_domains, diff_composites,
+_KINDS = (diff_schemas, diff_extensions, diff_collations, diff_enums, diff_ranges,
+          diff_domains, diff_composites,
           diff_sequences, diff_tables, diff_constraints, diff_indexes, diff_views,
           diff_functions, diff_triggers, diff_policies, diff_event_triggers)
 

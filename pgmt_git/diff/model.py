@@ -207,6 +207,7 @@ class Collation:
     lc_collate: str | None = None
     lc_ctype: str | None = None
     deterministic: bool = True
+    rules: str | None = None  # ICU tailoring rules (PostgreSQL 16)
     comment: str | None = None
     owner: str = ""
 

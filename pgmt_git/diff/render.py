@@ -773,3 +773,42 @@ _OWNED_OBJECT = {
 def _alter_owner(c: ch.AlterOwner) -> Sequence[str]:
     return [f"ALTER {_OWNED_OBJECT[c.target.kind]} {ref(c.target)} OWNER TO "
             f"{quote_ident(c.owner)}"]
+
+
+# --------------------------------------------------------------------------- ranges, collations
+
+
+@_renders(ch.CreateRange)
+def _create_range(c: ch.CreateRange) -> Sequence[str]:
+    r = c.type
+    options = [f"SUBTYPE = {r.subtype}"]
+    for key, value in (("SUBTYPE_OPCLASS", r.subtype_opclass), ("COLLATION", r.collation),
+                       ("CANONICAL", r.canonical), ("SUBTYPE_DIFF", r.subtype_diff),
+                       ("MULTIRANGE_TYPE_NAME", r.multirange_name)):
+        if value is not None:
+            options.append(f"{key} = {value}")
+    return [f"CREATE TYPE {qualified(r.schema, r.name)} AS RANGE ({', '.join(options)})"]
+
+
+_PROVIDERS = {"c": "libc", "i": "icu", "d": "default"}
+
+
+@_renders(ch.CreateCollation)
+def _create_collation(c: ch.CreateCollation) -> Sequence[str]:
+    k = c.collation
+    options = [f"provider = {_PROVIDERS.get(k.provider, k.provider)}"]
+    if k.provider == "i":
+        options.append(f"locale = {quote_literal(k.locale or '')}")
+        if k.rules:
+            options.append(f"rules = {quote_literal(k.rules)}")
+    else:
+        options.append(f"lc_collate = {quote_literal(k.lc_collate or '')}")
+        options.append(f"lc_ctype = {quote_literal(k.lc_ctype or '')}")
+    if not k.deterministic:
+        options.append("deterministic = false")
+    return [f"CREATE COLLATION {qualified(k.schema, k.name)} ({', '.join(options)})"]
+
+
+@_renders(ch.DropCollation)
+def _drop_collation(c: ch.DropCollation) -> Sequence[str]:
+    return [f"DROP COLLATION {qualified(c.collation.schema, c.collation.name)}"]

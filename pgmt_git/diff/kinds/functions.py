@@ -17,7 +17,7 @@ _DEFAULT = re.compile(r"\s+DEFAULT\s", re.IGNORECASE)
 
 
 def diff_functions(ctx: DiffContext) -> None:
-    pairs = ctx.pairs(Kind.FUNCTION, Kind.PROCEDURE)
+    pairs = ctx.pairs(Kind.FUNCTION, Kind.PROCEDURE, Kind.AGGREGATE)
     for old in pairs.dropped:
         assert isinstance(old, Function)
         ctx.emit(ch.DropFunction(old))

@@ -29,7 +29,8 @@ SELECT p.oid,
    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
    AND n.nspname NOT LIKE 'pg\_toast%'
    AND n.nspname NOT LIKE 'pg\_temp\_%'
+   -- an extension's, or part of another object (a range type's constructors)
    AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
                     WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
-                      AND d.objid = p.oid AND d.deptype = 'e')
+                      AND d.objid = p.oid AND d.deptype IN ('e', 'i'))
  ORDER BY n.nspname, p.proname, 4

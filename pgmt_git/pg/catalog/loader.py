@@ -23,6 +23,7 @@ from pgmt_git.config import Objects, TrackingTable
 from pgmt_git.diff.model import (
     Acl,
     Catalog,
+    Collation,
     Column,
     CompositeType,
     Constraint,
@@ -44,6 +45,7 @@ from pgmt_git.diff.model import (
     ObjectId,
     Policy,
     Privilege,
+    RangeType,
     ReplicaIdentity,
     Schema,
     Sequence,
@@ -53,13 +55,15 @@ from pgmt_git.diff.model import (
     View,
     column_id,
 )
+from pgmt_git.diff.quoting import qualified, quote_literal
 from pgmt_git.errors import ServerError
 from pgmt_git.pg.catalog.filtering import filter_catalog
 
 __all__ = ["QUERY_NAMES", "load_catalog", "query_text"]
 
-QUERY_NAMES = ("schemas", "extensions", "enums", "domains", "composites", "sequences",
-               "tables", "columns", "constraints", "indexes", "views", "functions",
+QUERY_NAMES = ("schemas", "extensions", "collations", "enums", "ranges", "domains",
+               "composites", "sequences",
+               "tables", "columns", "constraints", "indexes", "views", "functions", "aggregates",
                "triggers", "policies", "event_triggers", "default_privileges", "depends",
                "aliases")
 
@@ -134,6 +138,18 @@ class _Builder:
             self.add(("pg_type", row["oid"], 0), EnumType(
                 row["schema"], row["name"], tuple(row["labels"]), row["comment"], row["owner"],
                 _acl(row["acl"])))
+        for row in rows["collations"]:
+            self.add(("pg_collation", row["oid"], 0), Collation(
+                row["schema"], row["name"], row["provider"], row["locale"], row["lc_collate"],
+                row["lc_ctype"], row["deterministic"], row["rules"], row["comment"],
+                row["owner"]))
+        for row in rows["ranges"]:
+            self.add(("pg_type", row["oid"], 0), RangeType(
+                row["schema"], row["name"], row["subtype"], row["subtype_opclass"],
+                row["collation"], row["canonical"], row["subtype_diff"], row["multirange"],
+                row["comment"], row["owner"], _acl(row["acl"])))
+            if row["multirange_oid"]:
+                self.ids[("pg_type", row["multirange_oid"], 0)] = self.objects[-1].id
         for row in rows["domains"]:
             domain = _domain(row)
             self.add(("pg_type", row["oid"], 0), domain)
@@ -165,6 +181,8 @@ class _Builder:
                     row["predicate"], row["comment"]))
         for row in rows["functions"]:
             self.add(("pg_proc", row["oid"], 0), _function(row))
+        for row in rows["aggregates"]:
+            self.add(("pg_proc", row["oid"], 0), _aggregate(row))
         for row in rows["triggers"]:
             parent = self.relation(row["relid"])
             if parent is not None:
@@ -356,6 +374,42 @@ def _view(row: dict[str, Any], columns: Iterable[dict[str, Any]]) -> View | Mate
                                 row["owner"], _acl(row["acl"]))
     return View(row["schema"], row["name"], row["definition"], cols, tuple(row["options"]),
                 row["comment"], row["owner"], _acl(row["acl"]))
+
+
+_FINAL_MODIFY = {"r": "READ_ONLY", "s": "SHAREABLE", "w": "READ_WRITE"}
+_PARALLEL = {"s": "SAFE", "r": "RESTRICTED", "u": "UNSAFE"}
+
+
+def aggregate_definition(row: dict[str, Any]) -> str:
+    """CREATE OR REPLACE AGGREGATE text from pg_aggregate's parts (defaults left out)."""
+    options = [f"SFUNC = {row['sfunc']}", f"STYPE = {row['stype']}"]
+    if row["sspace"]:
+        options.append(f"SSPACE = {row['sspace']}")
+    if row["finalfunc"]:
+        options.append(f"FINALFUNC = {row['finalfunc']}")
+        if row["finalfunc_extra"]:
+            options.append("FINALFUNC_EXTRA")
+        default_modify = "r" if row["aggkind"] == "n" else "w"
+        if row["finalfunc_modify"] != default_modify:
+            options.append(f"FINALFUNC_MODIFY = {_FINAL_MODIFY[row['finalfunc_modify']]}")
+    for key in ("combinefunc", "serialfunc", "deserialfunc"):
+        if row[key]:
+            options.append(f"{key.upper()} = {row[key]}")
+    if row["initcond"] is not None:
+        options.append(f"INITCOND = {quote_literal(row['initcond'])}")
+    if row["sortop"]:
+        options.append(f"SORTOP = OPERATOR({row['sortop'].split('(')[0]})")
+    if row["parallel"] != "u":
+        options.append(f"PARALLEL = {_PARALLEL[row['parallel']]}")
+    arguments = row["arguments"] or "*"
+    head = f"CREATE OR REPLACE AGGREGATE {qualified(row['schema'], row['name'])}({arguments})"
+    return head + " (\n    " + ",\n    ".join(options) + "\n)"
+
+
+def _aggregate(row: dict[str, Any]) -> Function:
+    return Function(row["schema"], row["name"], row["args"], FunctionKind.AGGREGATE,
+                    aggregate_definition(row), row["result"], row["arguments"], (),
+                    row["comment"], row["owner"], _acl(row["acl"]))
 
 
 def _function(row: dict[str, Any]) -> Function:

@@ -1,0 +1,1 @@
+CREATE FUNCTION add_it(int, int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT $1 + $2';

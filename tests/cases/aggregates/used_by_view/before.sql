@@ -1,0 +1,2 @@
+CREATE TABLE t (a int);
+CREATE FUNCTION add_it(int, int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT $1 + $2';

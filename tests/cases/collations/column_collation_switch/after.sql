@@ -1,0 +1,2 @@
+CREATE COLLATION plain (provider = libc, locale = 'C');
+CREATE TABLE t (a text COLLATE plain);

@@ -1,0 +1,1 @@
+CREATE TYPE textrange AS RANGE (SUBTYPE = text, COLLATION = "C", MULTIRANGE_TYPE_NAME = text_ranges);
