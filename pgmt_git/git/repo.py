@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator, Mapping
 
 import pygit2
 
@@ -187,3 +187,235 @@ def _ref_exists(repo: Repo, ref: str) -> bool:
     except (KeyError, ValueError, pygit2.GitError):
         return False
     return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Git objects for the guards: blob ids by repository path, changes between trees, history.
+# Paths here are relative to the top of the repository, POSIX style.
+
+ZERO_ID = "0" * 40
+
+
+def open_repo_from_env(start: Path) -> Repo:
+    """The repository as git hooks see it: honours GIT_DIR, GIT_INDEX_FILE,
+    GIT_OBJECT_DIRECTORY and friends, else discovers upwards from ``start``.
+
+    ``git commit -a`` and ``git commit <paths>`` stage into a temporary index and point
+    GIT_INDEX_FILE at it for the hooks; ``.git/index`` is not what will be committed then.
+    """
+    try:
+        repo = pygit2.Repository(str(start), pygit2.enums.RepositoryOpenFlag.FROM_ENV)
+    except pygit2.GitError as exc:
+        raise GitError(
+            f"not inside a git repository: {start}",
+            hint="run `git init`, or pass -C with a directory inside the repository",
+        ) from exc
+    workdir = None if repo.is_bare else Path(repo.workdir).resolve()
+    return Repo(git=repo, workdir=workdir)
+
+
+@dataclass(frozen=True)
+class PathChange:
+    """A file that differs between two trees: ``old_id`` is None when it was added,
+    ``new_id`` when it was deleted. Ids are blob ids (hex)."""
+
+    path: str
+    old_id: str | None
+    new_id: str | None
+
+
+class Files:
+    """The files of a commit, or of the index, addressed by repository path."""
+
+    label: str  # for messages
+    key: str  # what identifies the content: a tree id, or "index"
+
+    def blob_id(self, path: str) -> str | None:
+        raise NotImplementedError
+
+    def changes_since(self, base_tree: str) -> tuple[PathChange, ...]:
+        """Every file that differs from the tree ``base_tree``."""
+        raise NotImplementedError
+
+
+class CommitFiles(Files):
+    def __init__(self, repo: Repo, commit_id: str, *, label: str | None = None) -> None:
+        self._git = repo.git
+        commit = repo.git[commit_id].peel(pygit2.Commit)
+        self.commit_id = str(commit.id)
+        self.tree_id = str(commit.tree_id)
+        self._tree = commit.tree
+        self.label = label or self.commit_id[:7]
+        self.key = self.tree_id
+
+    def blob_id(self, path: str) -> str | None:
+        return _blob_in_tree(self._tree, path)
+
+    def changes_since(self, base_tree: str) -> tuple[PathChange, ...]:
+        if base_tree == self.tree_id:
+            return ()
+        return _path_changes(self._git[base_tree].diff_to_tree(self._tree))
+
+    def find(self, filename: str) -> tuple[str, ...]:
+        return find_in_tree(self._git, self.tree_id, filename)
+
+
+class IndexFiles(Files):
+    """The staged files: what the next commit will hold."""
+
+    label = "index"
+    key = "index"
+
+    def __init__(self, repo: Repo) -> None:
+        self._git = repo.git
+        self._index = repo.git.index  # GIT_INDEX_FILE when opened with open_repo_from_env
+
+    def blob_id(self, path: str) -> str | None:
+        try:
+            entry = self._index[path]
+        except KeyError:
+            return None
+        return str(entry.id) if entry.mode in _FILE_MODES else None
+
+    def changes_since(self, base_tree: str) -> tuple[PathChange, ...]:
+        return _path_changes(self._git[base_tree].diff_to_index(self._index))
+
+
+def _blob_in_tree(tree: pygit2.Tree, path: str) -> str | None:
+    try:
+        entry = tree[path]
+    except KeyError:
+        return None
+    return str(entry.id) if entry.filemode in _FILE_MODES else None
+
+
+def _path_changes(diff: pygit2.Diff) -> tuple[PathChange, ...]:
+    changes = []
+    for delta in diff.deltas:
+        old, new = delta.old_file, delta.new_file
+        old_id = str(old.id) if old.mode in _FILE_MODES else None
+        new_id = str(new.id) if new.mode in _FILE_MODES else None
+        if old_id != new_id:
+            changes.append(PathChange(new.path or old.path, old_id, new_id))
+    return tuple(changes)
+
+
+def read_blob(repo: Repo, blob_id: str) -> bytes:
+    return repo.git[blob_id].data
+
+
+class DirectoryFiles(Mapping[str, str]):
+    """Blob id by repository path of the files directly inside some directories of a tree.
+
+    Names are listed up front, ids looked up when asked for: a migrations directory may hold
+    thousands of files and the guards run on every commit. Entries are told apart by object
+    type rather than file mode (so a symlink counts as a file): ``filemode`` builds an enum
+    per entry.
+    """
+
+    def __init__(self, repo: Repo, tree_id: str, directories: Iterable[str]) -> None:
+        self._git = repo.git
+        self._tree = repo.git[tree_id]
+        self._paths: dict[str, None] = {}
+        for directory in dict.fromkeys(directories):
+            self._paths.update(dict.fromkeys(self._names(directory)))
+
+    def _names(self, directory: str) -> list[str]:
+        tree = self._tree
+        if directory and directory != ".":
+            try:
+                entry = tree[directory]
+            except KeyError:
+                return []
+            if entry.type != pygit2.GIT_OBJECT_TREE:
+                return []
+            tree = self._git[entry.id]
+        prefix = f"{directory}/" if directory and directory != "." else ""
+        blob = pygit2.GIT_OBJECT_BLOB
+        return [prefix + entry.name for entry in tree if entry.type == blob]
+
+    def __getitem__(self, path: str) -> str:
+        if path not in self._paths:
+            raise KeyError(path)
+        return str(self._tree[path].id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._paths
+
+
+def find_in_tree(git: pygit2.Repository, tree_id: str, filename: str) -> tuple[str, ...]:
+    """Repository paths of every regular file called ``filename``, at any depth."""
+    found: list[str] = []
+    pending = [("", git[tree_id])]
+    subtree = pygit2.GIT_OBJECT_TREE
+    while pending:
+        prefix, tree = pending.pop()
+        if filename in tree and tree[filename].filemode in _FILE_MODES:
+            found.append(prefix + filename)
+        for entry in tree:
+            if entry.type == subtree:
+                pending.append((f"{prefix}{entry.name}/", git[entry.id]))
+    return tuple(sorted(found))
+
+
+def head_commit(repo: Repo) -> str | None:
+    """The commit HEAD points to; None on an unborn branch."""
+    if repo.git.head_is_unborn:
+        return None
+    return str(repo.git.head.target)
+
+
+def commit_of(repo: Repo, rev: str) -> str | None:
+    """The commit a revision names, or None when it names none."""
+    try:
+        return str(repo.git.revparse_single(rev).peel(pygit2.Commit).id)
+    except (KeyError, ValueError, pygit2.GitError):
+        return None
+
+
+def tree_of(repo: Repo, commit_id: str) -> str:
+    return str(repo.git[commit_id].peel(pygit2.Commit).tree_id)
+
+
+def merge_base(repo: Repo, one: str, other: str) -> str | None:
+    """The best common ancestor; None without one (unrelated or cut-off shallow history)."""
+    try:
+        found = repo.git.merge_base(one, other)
+    except (KeyError, ValueError, pygit2.GitError):
+        return None
+    return None if found is None else str(found)
+
+
+def commits_between(repo: Repo, tip: str, hidden: tuple[str, ...]) -> tuple[str, ...]:
+    """Commits reachable from ``tip`` but from none of ``hidden``, oldest first."""
+    walker = repo.git.walk(
+        tip, pygit2.enums.SortMode.TOPOLOGICAL | pygit2.enums.SortMode.REVERSE
+    )
+    for commit_id in hidden:
+        try:
+            walker.hide(commit_id)
+        except (KeyError, ValueError, pygit2.GitError):
+            continue  # not in this repository (e.g. a remote commit never fetched)
+    return tuple(str(commit.id) for commit in walker)
+
+
+def remote_tracking_tips(repo: Repo, remote: str) -> tuple[str, ...]:
+    """The commits of every ``refs/remotes/<remote>/*`` branch: already on that remote."""
+    prefix = f"refs/remotes/{remote}/"
+    tips = []
+    for name in repo.git.references:
+        if name.startswith(prefix) and name != f"{prefix}HEAD":
+            commit = commit_of(repo, name)
+            if commit is not None:
+                tips.append(commit)
+    return tuple(tips)
+
+
+def commit_subject(repo: Repo, commit_id: str) -> str:
+    return repo.git[commit_id].peel(pygit2.Commit).message.split("\n", 1)[0]
