@@ -1,0 +1,189 @@
+"""pgmt-git hook NAME [--rules GROUPS] [ARGS...]: what the installed git hooks run.
+
+- ``pre-commit``: the index against the protected refs; exit 1 refuses the commit.
+- ``pre-push REMOTE URL``: every commit being pushed (git passes the refs on stdin); exit 1
+  refuses the push.
+- ``post-rewrite amend|rebase`` and ``post-merge``: HEAD after the rewrite or merge, as
+  warnings (git ignores the exit code of these hooks).
+
+Runs without click: git starts it on every commit, and importing click alone costs about as
+much as the whole check (``cli.main_entry`` sends ``hook`` here directly). ``PGMT_GIT_SKIP=1``
+skips the checks with a warning; ``pgmt-git check`` in CI still runs them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from pgmt_git.errors import UsageError
+from pgmt_git.git.published import RULE_GROUPS, Finding, Rule
+
+if TYPE_CHECKING:  # pygit2 is imported when a hook runs, not when the CLI is built
+    from pgmt_git.git.guard import GuardReport
+
+SKIP_ENV = "PGMT_GIT_SKIP"
+USAGE = ("usage: pgmt-git hook {pre-commit,pre-push,post-rewrite,post-merge} "
+         f"[--rules {','.join(RULE_GROUPS)}] [git's hook arguments]")
+PREFIX = "pgmt-git: "
+
+
+def main(argv: Sequence[str], *, stdin: TextIO | None = None, stderr: TextIO | None = None,
+         environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> int:
+    """Run one hook; the exit code is what git sees."""
+    err = stderr or sys.stderr
+    env = os.environ if environ is None else environ
+    if argv[:1] in (["-h"], ["--help"]) or not argv:
+        print(f"{USAGE}\n\n{__doc__.split(chr(10) + chr(10))[1]}", file=err)
+        return 0 if argv else 2
+    name, rules, args = parse_args(argv)
+    if skipped(env):
+        print(f"{PREFIX}{SKIP_ENV} is set: {name} checks of published migrations skipped "
+              "(`pgmt-git check` in CI still runs them)", file=err)
+        return 0
+    run = _HOOKS[name]
+    return run(args, rules=rules, stdin=stdin or sys.stdin, stderr=err,
+               cwd=cwd or Path.cwd(), environ=env)
+
+
+def skipped(environ: Mapping[str, str]) -> bool:
+    return environ.get(SKIP_ENV, "") not in ("", "0")
+
+
+def parse_args(argv: Sequence[str]) -> tuple[str, frozenset[Rule], list[str]]:
+    name, rest = argv[0], list(argv[1:])
+    if name not in _HOOKS:
+        raise UsageError(f"unknown hook {name!r}", hint=USAGE)
+    groups: list[str] = []
+    args: list[str] = []
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--rules" and rest:
+            groups += rest.pop(0).split(",")
+        elif arg.startswith("--rules="):
+            groups += arg.removeprefix("--rules=").split(",")
+        else:
+            args.append(arg)
+    unknown = [g for g in groups if g not in RULE_GROUPS]
+    if unknown:
+        raise UsageError(f"unknown rule group {unknown[0]!r}", hint=USAGE)
+    chosen = groups or list(RULE_GROUPS)
+    return name, frozenset(rule for group in chosen for rule in RULE_GROUPS[group]), args
+
+
+# ------------------------------------------------------------------------------ the hooks
+
+
+def _pre_commit(args: list[str], *, rules: frozenset[Rule], stdin: TextIO, stderr: TextIO,
+                cwd: Path, environ: Mapping[str, str]) -> int:
+    from pgmt_git.git.guard import Guard, GuardReport
+    from pgmt_git.git.repo import open_repo_from_env
+
+    report = GuardReport()
+    Guard(open_repo_from_env(cwd), environ=environ).index(report)
+    return _finish(report, rules, stderr, headline="commit refused", blocking=True,
+                   bypass="PGMT_GIT_SKIP=1 git commit ...")
+
+
+def _pre_push(args: list[str], *, rules: frozenset[Rule], stdin: TextIO, stderr: TextIO,
+              cwd: Path, environ: Mapping[str, str]) -> int:
+    from pgmt_git.git import repo as git
+    from pgmt_git.git.guard import Guard, GuardReport, pushed_commits
+
+    remote = args[0] if args else environ.get("PRE_COMMIT_REMOTE_NAME", "origin")
+    updates = push_updates(stdin.read(), environ)
+    repo = git.open_repo_from_env(cwd)
+    guard = Guard(repo, environ=environ)
+    protected = set(git.default_protected_refs(repo))
+    for _, local_id, _, _ in updates:
+        tip = git.commit_of(repo, local_id) if local_id != git.ZERO_ID else None
+        for project in guard.projects(tip) if tip else ():
+            protected.update(git.protected_refs(repo, project.config.git.protected_refs))
+    report = GuardReport()
+    commits = pushed_commits(repo, remote, updates, sorted(protected))
+    for commit in commits:
+        guard.commit(report, commit)
+    subjects = {c: f"{c[:7]} ({git.commit_subject(repo, c)})" for c in report.commits.values()}
+    return _finish(report, rules, stderr, headline="push refused", blocking=True,
+                   bypass="PGMT_GIT_SKIP=1 git push ...", commits=subjects)
+
+
+def push_updates(text: str, environ: Mapping[str, str]) -> list[tuple[str, str, str, str]]:
+    """(local ref, local id, remote ref, remote id) of each ref being pushed: git's lines on
+    stdin, or the pre-commit framework's variables (it keeps stdin for itself)."""
+    updates = []
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) == 4:
+            updates.append((fields[0], fields[1], fields[2], fields[3]))
+    to_ref = environ.get("PRE_COMMIT_TO_REF")
+    if not updates and to_ref:
+        from_ref = environ.get("PRE_COMMIT_FROM_REF") or "0" * 40
+        updates.append(("", to_ref, "", from_ref))
+    return updates
+
+
+def _after(what: str) -> Callable[..., int]:
+    def hook(args: list[str], *, rules: frozenset[Rule], stdin: TextIO, stderr: TextIO,
+             cwd: Path, environ: Mapping[str, str]) -> int:
+        from pgmt_git.git import repo as git
+        from pgmt_git.git.guard import Guard, GuardReport
+
+        stdin.read()  # post-rewrite lists the rewritten commits; HEAD is what matters
+        repo = git.open_repo_from_env(cwd)
+        head = git.head_commit(repo)
+        report = GuardReport()
+        if head is not None:
+            Guard(repo, environ=environ).commit(report, head, label="HEAD")
+        return _finish(report, rules, stderr, headline=f"warning: after this {what}",
+                       blocking=False)
+
+    return hook
+
+
+_HOOKS: dict[str, Callable[..., int]] = {
+    "pre-commit": _pre_commit,
+    "pre-push": _pre_push,
+    "post-rewrite": _after("rewrite"),
+    "post-merge": _after("merge"),
+}
+HOOK_NAMES = tuple(_HOOKS)
+
+
+# ------------------------------------------------------------------------------ output
+
+
+def _finish(report: GuardReport, rules: frozenset[Rule], stderr: TextIO, *, headline: str,
+            blocking: bool, bypass: str = "", commits: Mapping[str, str] | None = None
+            ) -> int:
+    for note in report.notes:
+        print(f"{PREFIX}{note}", file=stderr)
+    findings = [f for f in report.findings if f.rule in rules]
+    if not findings:
+        return 0
+    where = {f: (commits or {}).get(report.commits.get(f, ""), "") for f in findings}
+    print(render_findings(findings, headline=f"{PREFIX}{headline}", where=where), file=stderr)
+    if blocking and bypass:
+        print(f"To bypass in an emergency (CI's `pgmt-git check` still runs): {bypass}",
+              file=stderr)
+    return 1 if blocking else 0
+
+
+def render_findings(findings: Sequence[Finding], *, headline: str,
+                    where: Mapping[Finding, str] | None = None) -> str:
+    """One block per finding: the file, what is wrong, the fix."""
+    count = len(findings)
+    lines = [f"{headline}: {count} problem{'s' if count != 1 else ''} with migrations", ""]
+    for finding in findings:
+        lines.append(f"  {finding.path}")
+        origin = (where or {}).get(finding)
+        if origin:
+            lines.append(f"    in commit {origin}")
+        lines.append(f"    {finding.problem}")
+        lines += [f"      {detail}" for detail in finding.details]
+        lines.append(f"    fix: {finding.fix}")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"

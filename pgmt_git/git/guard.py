@@ -1,0 +1,206 @@
+"""The guards over git: the index, or commits, against the protected refs of every project.
+
+Every ``pgmt.yaml`` in the checked tree is a project. For each of its protected refs, the
+files the branch changed are those that differ between the merge base (of the branch and
+that ref) and the checked tree; published.py judges them against the ref's tree. Only git
+objects are read, never a checkout or a database, and only the blobs that differ are read:
+a repository with thousands of migrations costs one tree diff, not thousands of reads.
+
+Without a merge base (unrelated histories, a shallow clone cut above it) the protected
+tree itself is the base.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from pgmt_git.config import CONFIG_FILENAME, Config, parse_config_text
+from pgmt_git.errors import GitError
+from pgmt_git.git import repo as git
+from pgmt_git.git.published import Change, Finding, Layout, Published, check_changes
+from pgmt_git.git.repo import CommitFiles, Files, IndexFiles, PathChange, Repo
+
+DEFAULT_REFS_TEXT = "origin/HEAD, origin/main, origin/master, main or master"
+
+
+@dataclass
+class GuardReport:
+    """Findings (each once), and notes worth saying once (e.g. no protected ref)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    # The commit each finding was first seen in (pre-push and post-* hooks).
+    commits: dict[Finding, str] = field(default_factory=dict)
+    projects: set[str] = field(default_factory=set)
+
+    def add(self, findings: Iterable[Finding], commit: str | None = None) -> None:
+        seen = {(f.rule, f.path) for f in self.findings}
+        for finding in findings:
+            if (finding.rule, finding.path) in seen:
+                continue
+            seen.add((finding.rule, finding.path))
+            self.findings.append(finding)
+            if commit is not None:
+                self.commits[finding] = commit
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+
+@dataclass(frozen=True)
+class ProjectAt:
+    """A project as one tree holds it: its pgmt.yaml's repository path and settings."""
+
+    config_path: str
+    config: Config
+
+    @property
+    def root(self) -> str:
+        return posixpath.dirname(self.config_path)
+
+
+class Guard:
+    """Checks trees of one repository; caches diffs, listings and parsed settings."""
+
+    def __init__(self, repo: Repo, *, environ: Mapping[str, str] | None = None,
+                 refs: tuple[str, ...] | None = None) -> None:
+        """``refs``: check against these refs instead of each project's protected refs."""
+        self.repo = repo
+        self._environ = environ
+        self._refs_override = refs
+        self._configs: dict[str, Config] = {}
+        self._diffs: dict[tuple[str, str], tuple[PathChange, ...]] = {}
+
+    # -------------------------------------------------------------------- entry points
+
+    def index(self, report: GuardReport) -> None:
+        """The staged files (what the next commit will hold) against the protected refs."""
+        head = git.head_commit(self.repo)
+        target = IndexFiles(self.repo)
+        known = git.find_in_tree(self.repo.git, git.tree_of(self.repo, head),
+                                 CONFIG_FILENAME) if head else ()
+        pending = [path for path in known if target.blob_id(path) is not None]
+        if not pending and head is not None:
+            # A project being added in this very commit.
+            pending = _configs_in(self._changes(target, git.tree_of(self.repo, head)))
+        self._check(report, target, head, pending, label="the index")
+
+    def commit(self, report: GuardReport, commit_id: str, *, label: str | None = None) -> None:
+        """One commit's tree against the protected refs (as of now)."""
+        target = CommitFiles(self.repo, commit_id)
+        name = label or f"commit {target.commit_id[:7]}"
+        self._check(report, target, target.commit_id, list(target.find(CONFIG_FILENAME)),
+                    label=name, commit=target.commit_id)
+
+    def projects(self, commit_id: str) -> tuple[ProjectAt, ...]:
+        """Every project in a commit's tree."""
+        target = CommitFiles(self.repo, commit_id)
+        return tuple(self._project(target, path) for path in target.find(CONFIG_FILENAME))
+
+    def published(self, ref: str, project: ProjectAt) -> Published:
+        """The migrations and baselines of ``project`` published on ``ref``."""
+        ref_commit = git.commit_of(self.repo, ref)
+        if ref_commit is None:
+            raise GitError(f"unknown revision {ref!r}")
+        return self._published(ref, ref_commit, project)
+
+    # -------------------------------------------------------------------- the work
+
+    def _check(self, report: GuardReport, target: Files, head: str | None,
+               pending: list[str], *, label: str, commit: str | None = None) -> None:
+        done: set[str] = set()
+        while pending:
+            config_path = pending.pop(0)
+            if config_path in done:
+                continue
+            done.add(config_path)
+            report.projects.add(config_path)
+            project = self._project(target, config_path)
+            for ref in self._refs(report, project):
+                changes = self._against(report, target, head, project, ref, label, commit)
+                pending += [p for p in _configs_in(changes) if p not in done]
+
+    def _against(self, report: GuardReport, target: Files, head: str | None,
+                 project: ProjectAt, ref: str, label: str, commit: str | None
+                 ) -> tuple[PathChange, ...]:
+        ref_commit = git.commit_of(self.repo, ref)
+        assert ref_commit is not None  # protected_refs() keeps existing refs only
+        base = git.merge_base(self.repo, head, ref_commit) if head else None
+        changes = self._changes(target, git.tree_of(self.repo, base or ref_commit))
+        published = self._published(ref, ref_commit, project)
+        layout = Layout.of(project.root, project.config)
+        report.add(check_changes(
+            (Change(c.path, c.new_id) for c in changes), layout=layout, published=published,
+            read=lambda blob: git.read_blob(self.repo, blob), target=label), commit)
+        return changes
+
+    def _changes(self, target: Files, base_tree: str) -> tuple[PathChange, ...]:
+        key = (target.key, base_tree)
+        if key not in self._diffs:
+            self._diffs[key] = target.changes_since(base_tree)
+        return self._diffs[key]
+
+    def _refs(self, report: GuardReport, project: ProjectAt) -> tuple[str, ...]:
+        if self._refs_override is not None:
+            return self._refs_override
+        configured = project.config.git.protected_refs
+        refs = git.protected_refs(self.repo, configured)
+        if refs:
+            return refs
+        if configured:
+            report.note(f"none of the protected refs of {project.config_path} exists "
+                        f"({', '.join(configured)}): nothing counts as published; "
+                        "fetch them, or fix git.protected_refs")
+        else:
+            report.note(f"no protected ref (no {DEFAULT_REFS_TEXT}): nothing counts as "
+                        "published yet; set git.protected_refs in pgmt.yaml to choose one")
+        return ()
+
+    def _published(self, ref: str, ref_commit: str, project: ProjectAt) -> Published:
+        tree = CommitFiles(self.repo, ref_commit, label=ref)
+        config = project.config
+        if tree.blob_id(project.config_path) is not None:
+            config = self._project(tree, project.config_path).config
+        layout = Layout.of(project.root, config)
+        files = git.DirectoryFiles(self.repo, tree.tree_id,
+                                   (layout.migrations_dir, layout.baselines_dir))
+        return Published(ref, layout, files)
+
+    def _project(self, files: Files, config_path: str) -> ProjectAt:
+        blob = files.blob_id(config_path)
+        assert blob is not None
+        if blob not in self._configs:
+            text = git.read_blob(self.repo, blob).decode("utf-8-sig", "replace")
+            self._configs[blob] = parse_config_text(
+                text, source=f"{files.label}:{config_path}", environ=self._environ)
+        return ProjectAt(config_path, self._configs[blob])
+
+
+def _configs_in(changes: Iterable[PathChange]) -> list[str]:
+    """pgmt.yaml files the changes add or edit: projects the starting tree lacks."""
+    return [c.path for c in changes
+            if c.new_id is not None and posixpath.basename(c.path) == CONFIG_FILENAME]
+
+
+def pushed_commits(repo: Repo, remote: str, updates: Iterable[tuple[str, str, str, str]],
+                   protected: Iterable[str]) -> tuple[str, ...]:
+    """The commits a push sends, oldest first: reachable from the pushed commits but not
+    from what the remote already has (its remote-tracking branches and the commits being
+    replaced) nor from the protected refs (published by definition)."""
+    hidden = list(git.remote_tracking_tips(repo, remote))
+    hidden += [c for ref in protected if (c := git.commit_of(repo, ref)) is not None]
+    tips = []
+    for _local_ref, local_id, _remote_ref, remote_id in updates:
+        tip = git.commit_of(repo, local_id) if local_id != git.ZERO_ID else None
+        if tip is None:
+            continue  # a deletion sends nothing; a tag of a tree or a blob holds no project
+        tips.append(tip)
+        if remote_id != git.ZERO_ID:
+            hidden.append(remote_id)
+    commits: dict[str, None] = {}
+    for tip in tips:
+        commits.update(dict.fromkeys(git.commits_between(repo, tip, tuple(hidden))))
+    return tuple(commits)
