@@ -1,0 +1,209 @@
+"""Installing pgmt-git into a repository: hook scripts, the merge driver, .gitattributes.
+
+Everything goes through the git command line, which knows where a linked worktree keeps its
+hooks (the main repository's) and its config (shared by all worktrees), and what
+``core.hooksPath`` changes. ``uninstall`` undoes exactly what ``install`` did: hooks that
+were there before come back, nothing of anybody else's is removed.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from pgmt_git.errors import GitError
+
+HOOK_NAMES = ("pre-commit", "pre-push", "post-rewrite", "post-merge")
+# Git passes these hooks data on stdin; a chained legacy hook needs its own copy.
+_STDIN_HOOKS = frozenset({"pre-push", "post-rewrite"})
+MARKER = "# pgmt-git hook script"
+LEGACY_SUFFIX = ".legacy"
+MERGE_SECTION = "merge.pgmt"
+MERGE_DRIVER_NAME = "pgmt-git: SQL-aware merge of schema files"
+MERGE_DRIVER = "pgmt-git merge-driver %O %A %B %L %P"
+ATTRIBUTES_FILE = ".gitattributes"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing install or uninstall did, for the report."""
+
+    text: str
+
+
+def git_output(cwd: Path, *args: str, check: bool = True) -> str | None:
+    """stdout of a git command (stripped); None when it fails and ``check`` is False."""
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                            check=False)
+    if result.returncode != 0:
+        if not check:
+            return None
+        raise GitError(f"git {' '.join(args)} failed: {result.stderr.strip()}")
+    return result.stdout.strip()
+
+
+def hooks_dir(cwd: Path) -> Path:
+    """Where git runs this repository's hooks from (core.hooksPath when set)."""
+    path = git_output(cwd, "rev-parse", "--path-format=absolute", "--git-path", "hooks")
+    assert path is not None
+    return Path(path)
+
+
+def hooks_path_setting(cwd: Path) -> str | None:
+    return git_output(cwd, "config", "--get", "core.hooksPath", check=False) or None
+
+
+# ------------------------------------------------------------------------------ hooks
+
+
+def pgmt_git_command() -> str:
+    """The pgmt-git to run from hooks: this installation's, by absolute path (a GUI client
+    or a shell without the virtualenv activated has another PATH)."""
+    script = Path(sys.executable).parent / "pgmt-git"
+    if script.is_file() and os.access(script, os.X_OK):
+        return str(script)
+    found = shutil.which("pgmt-git")
+    return found or "pgmt-git"
+
+
+def hook_script(name: str, command: str) -> str:
+    """An installed hook: runs ``<name>.legacy`` first when there is one, then pgmt-git."""
+    lines = [
+        "#!/bin/sh",
+        f"{MARKER} (`pgmt-git install`; `pgmt-git uninstall` removes it).",
+        f"# A {name} hook that was here before is kept as {name}{LEGACY_SUFFIX} and runs first.",
+        f"pgmt_git={shlex.quote(command)}",
+        'if [ ! -x "$pgmt_git" ]; then pgmt_git=pgmt-git; fi',
+        'if ! command -v "$pgmt_git" >/dev/null 2>&1; then',
+        f'    echo "pgmt-git: not found (was {command}); reinstall it and run'
+        f' \\`pgmt-git install\\`, or skip once with PGMT_GIT_SKIP=1" >&2',
+        '    if [ -n "$PGMT_GIT_SKIP" ] && [ "$PGMT_GIT_SKIP" != 0 ]; then exit 0; fi',
+        "    exit 1",
+        "fi",
+    ]
+    if name in _STDIN_HOOKS:
+        lines += [
+            'if [ -x "$0.legacy" ]; then',
+            "    input=$(cat)",
+            '    printf \'%s\\n\' "$input" | "$0.legacy" "$@" || exit $?',
+            f'    printf \'%s\\n\' "$input" | "$pgmt_git" hook {name} "$@"',
+            "    exit $?",
+            "fi",
+        ]
+    else:
+        lines += ['if [ -x "$0.legacy" ]; then "$0.legacy" "$@" || exit $?; fi']
+    lines.append(f'exec "$pgmt_git" hook {name} "$@"')
+    return "\n".join(lines) + "\n"
+
+
+def is_ours(path: Path) -> bool:
+    try:
+        return MARKER in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def install_hooks(cwd: Path, *, force: bool, command: str | None = None) -> list[Step]:
+    setting = hooks_path_setting(cwd)
+    directory = hooks_dir(cwd)
+    if setting is not None and not force:
+        raise GitError(
+            f"core.hooksPath is set ({setting}): git runs the hooks in {directory}, "
+            "which another tool may manage",
+            hint="`git config --unset core.hooksPath` and run `pgmt-git install` again, or "
+                 f"`pgmt-git install --force` to install into {directory} anyway",
+        )
+    directory.mkdir(parents=True, exist_ok=True)
+    command = command or pgmt_git_command()
+    kept = []
+    for name in HOOK_NAMES:
+        path = directory / name
+        if path.exists() and not is_ours(path):
+            legacy = directory / f"{name}{LEGACY_SUFFIX}"
+            if legacy.exists():
+                raise GitError(f"both {path} and {legacy} exist and neither is pgmt-git's",
+                               hint=f"merge them into {legacy}, remove {path}, and run "
+                                    "`pgmt-git install` again")
+            path.rename(legacy)
+            kept.append(name)
+        path.write_text(hook_script(name, command), encoding="utf-8")
+        path.chmod(0o755)
+    steps = [Step(f"installed hooks in {directory}: {', '.join(HOOK_NAMES)}")]
+    steps += [Step(f"kept the existing {name} hook as {name}{LEGACY_SUFFIX}; it runs first")
+              for name in kept]
+    return steps
+
+
+def uninstall_hooks(cwd: Path) -> list[Step]:
+    directory = hooks_dir(cwd)
+    steps = []
+    for name in HOOK_NAMES:
+        path = directory / name
+        legacy = directory / f"{name}{LEGACY_SUFFIX}"
+        if path.exists() and not is_ours(path):
+            steps.append(Step(f"left {path} alone: it is not pgmt-git's"))
+            continue
+        if path.exists():
+            path.unlink()
+            steps.append(Step(f"removed the {name} hook"))
+        if legacy.exists() and not path.exists():
+            legacy.rename(path)
+            steps.append(Step(f"restored the earlier {name} hook"))
+    return steps
+
+
+# ------------------------------------------------------------------------------ merge driver
+
+
+def attributes_line(schema_dir: str) -> str:
+    """The .gitattributes line (relative to the project root) for the schema files."""
+    if schema_dir in ("", "."):
+        return "*.sql merge=pgmt"
+    return f"{schema_dir.strip('/')}/**/*.sql merge=pgmt"
+
+
+def install_merge_driver(cwd: Path, project_root: Path, schema_dir: str) -> list[Step]:
+    git_output(cwd, "config", f"{MERGE_SECTION}.name", MERGE_DRIVER_NAME)
+    git_output(cwd, "config", f"{MERGE_SECTION}.driver", MERGE_DRIVER)
+    steps = [Step(f"registered the merge driver: {MERGE_SECTION}.driver = {MERGE_DRIVER}")]
+    attributes = project_root / ATTRIBUTES_FILE
+    line = attributes_line(schema_dir)
+    text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+    if line not in text.splitlines():
+        if text and not text.endswith("\n"):
+            text += "\n"
+        attributes.write_text(f"{text}{line}\n", encoding="utf-8")
+        steps.append(Step(f"added `{line}` to {_shown(attributes, cwd)}; commit it so that "
+                          "every clone merges schema files with it"))
+    return steps
+
+
+def uninstall_merge_driver(cwd: Path, project_root: Path, schema_dir: str) -> list[Step]:
+    steps = []
+    if git_output(cwd, "config", "--get", f"{MERGE_SECTION}.driver", check=False) is not None:
+        git_output(cwd, "config", "--remove-section", MERGE_SECTION)
+        steps.append(Step("removed the merge driver from the git config"))
+    attributes = project_root / ATTRIBUTES_FILE
+    line = attributes_line(schema_dir)
+    if attributes.exists():
+        lines = attributes.read_text(encoding="utf-8").splitlines()
+        if line in lines:
+            rest = [kept for kept in lines if kept != line]
+            if any(kept.strip() for kept in rest):
+                attributes.write_text("\n".join(rest) + "\n", encoding="utf-8")
+            else:
+                attributes.unlink()
+            steps.append(Step(f"removed `{line}` from {_shown(attributes, cwd)}"))
+    return steps
+
+
+def _shown(path: Path, cwd: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(cwd.resolve()))
+    except ValueError:
+        return str(path)
