@@ -297,3 +297,225 @@ def _migration_named(project: Project, file: Path) -> MigrationFile:
             return migration
     raise UsageError(f"{file} is not a migration of this project",
                      hint=f"pass a file of {project.config.directories.migrations_dir}/")
+
+
+# ---------------------------------------------------------------------------- new
+
+
+def project_root(app: AppContext) -> Path:
+    from pgmt_git.config import load_config
+
+    return load_config(start_dir=Path.cwd(), config_file=app.config_file).root
+
+
+def write_new_file(root: Path, path: str, text: str) -> None:
+    """Write a file that must not exist yet (a generated name never overwrites anything)."""
+    full = root / path
+    full.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(full, "x", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise CheckFailed(f"{path} exists already; nothing was written") from None
+
+
+def state_reader(app: AppContext, project: Project, *, cache: bool = True) -> Any:
+    from pgmt_git.pg.states import StateReader
+
+    return StateReader(project, cache=cache, progress=app.replay_progress)
+
+
+def warn_hazards(app: AppContext, changes: Any) -> None:
+    warn(app, [(change, hazard) for change in changes for hazard in change.hazards])
+
+
+def warn(app: AppContext, hazards: Any) -> None:
+    from pgmt_git.commands.diff import object_text
+
+    for change, hazard in hazards:
+        app.info(f"warning: {hazard.kind.value}: {object_text(change.id)}: {hazard.message}")
+
+
+@migrate.command("new")
+@click.argument("description", required=False)
+@click.option("--empty", is_flag=True,
+              help="Write a migration without statements (to fill in by hand).")
+@shadow_option
+@pass_app
+def new_command(app: AppContext, description: str | None, empty: bool,
+                shadow_url: str | None) -> None:
+    """Generate the next migration: from the state the migration chain produces (latest
+    baseline plus later migrations, replayed through the cache) to the schema files.
+
+    The file starts with a `-- pgmt-git: generated=... from=...` line: the hash of its text
+    and of the state it was generated against. Its version is above every existing one,
+    whatever the clock says. Statements PostgreSQL cannot run in one transaction go into
+    sections of their own. Prints "no changes" and writes nothing when there is nothing to
+    do."""
+    import time
+
+    from pgmt_git.pg.generation import new_migration
+
+    project = load(app, **{"shadow.url": shadow_url})
+    result = new_migration(state_reader(app, project), description=description, empty=empty,
+                           now=int(time.time()))
+    if result is None:
+        click.echo("no changes: the migration chain already produces the schema files")
+        return
+    write_new_file(project_root(app), result.path, result.text)
+    warn(app, result.hazards)
+    count = len(result.changes)
+    click.echo(f"wrote {result.path} ({count} change{'' if count == 1 else 's'})")
+
+
+# ---------------------------------------------------------------------------- validate
+
+
+@migrate.command("validate")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True)
+@shadow_option
+@pass_app
+def validate_command(app: AppContext, output_format: str, shadow_url: str | None) -> None:
+    """CI gate: the migration chain, replayed, must produce exactly the schema files.
+    Exit 1 with the difference (what a new migration would contain)."""
+    from pgmt_git.commands.diff import change_json
+    from pgmt_git.diff import diff_catalogs, render_sql
+
+    project = load(app, **{"shadow.url": shadow_url})
+    reader = state_reader(app, project)
+    changes = diff_catalogs(reader.chain(), reader.schema())
+    if output_format == "json":
+        click.echo(json.dumps({"valid": not changes,
+                               "changes": [change_json(c) for c in changes]}, indent=2))
+    elif changes:
+        click.echo(render_sql(changes), nl=False)
+        app.info(f"the migration chain does not produce the schema files: {len(changes)} "
+                 "changes missing (above); generate them with `pgmt-git migrate new`")
+    else:
+        click.echo("valid: the migration chain produces the schema files")
+    if changes:
+        click.get_current_context().exit(1)
+
+
+# ---------------------------------------------------------------------------- drift
+
+
+@migrate.command("diff")
+@target_option
+@click.option("--against", type=click.Choice(["chain", "schema"]), default="chain",
+              show_default=True,
+              help="Compare with the state the migration chain produces, or the schema files.")
+@click.option("--format", "output_format", type=click.Choice(["sql", "json", "summary"]),
+              default="sql", show_default=True)
+@shadow_option
+@pass_app
+def diff_command(app: AppContext, target_url: str | None, against: str, output_format: str,
+                 shadow_url: str | None) -> None:
+    """Drift: how the target differs from what it should be. `--format sql` prints the SQL
+    that turns the target into the expected state. Exit 1 on drift."""
+    from pgmt_git.commands.diff import render
+    from pgmt_git.diff import diff_catalogs
+
+    project = load(app, target_url=target_url, **{"shadow.url": shadow_url})
+    target = project_target(project)
+    reader = state_reader(app, project)
+    expected = reader.chain() if against == "chain" else reader.schema()
+    actual = _live_catalog(reader, target)
+    changes = diff_catalogs(actual, expected)
+    label = "the migration chain" if against == "chain" else "the schema files"
+    click.echo(render(changes, output_format, from_label=target.label, to_label=label),
+               nl=False)
+    if changes:
+        app.info(f"drift: the {target.label} differs from {label} ({len(changes)} changes)")
+        click.get_current_context().exit(1)
+    app.info(f"no drift: the {target.label} matches {label}")
+
+
+def _live_catalog(reader: Any, target: Target) -> Any:
+    from pgmt_git.pg.target import connect_target
+
+    with connect_target(target, purpose="migrate diff") as conn:
+        return reader.load(conn)
+
+
+@migrate.command("verify")
+@target_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True)
+@shadow_option
+@pass_app
+def verify_command(app: AppContext, target_url: str | None, output_format: str,
+                   shadow_url: str | None) -> None:
+    """List live objects on the target that the schema files do not declare. Exit 1 when
+    there are any (`pgmt-git migrate pull` writes them to a file for review)."""
+    from pgmt_git.commands.diff import object_text
+    from pgmt_git.pg.generation import undeclared
+
+    project = load(app, target_url=target_url, **{"shadow.url": shadow_url})
+    target = project_target(project)
+    reader = state_reader(app, project)
+    found = undeclared(_live_catalog(reader, target), reader.schema())
+    objects = sorted({oid for change in found for oid in change.drops})
+    if output_format == "json":
+        click.echo(json.dumps({"target": target.label, "undeclared": [
+            {"kind": oid.kind.value, "object": object_text(oid)} for oid in objects]},
+            indent=2))
+    else:
+        for oid in objects:
+            click.echo(f"{oid.kind.value} {object_text(oid)}")
+        if objects:
+            app.info(f"{len(objects)} objects on the {target.label} are not in the schema "
+                     "files; `pgmt-git migrate pull` writes them out for review")
+        else:
+            app.info(f"every object on the {target.label} is declared in the schema files")
+    if objects:
+        click.get_current_context().exit(1)
+
+
+@migrate.command("pull")
+@target_option
+@shadow_option
+@pass_app
+def pull_command(app: AppContext, target_url: str | None, shadow_url: str | None) -> None:
+    """Write the live objects the schema files do not declare to
+    `schema/_pulled/<timestamp>.sql`, for review."""
+    from datetime import datetime, timezone
+
+    from pgmt_git.pg.generation import pull_file_text, pulled
+
+    project = load(app, target_url=target_url, **{"shadow.url": shadow_url})
+    target = project_target(project)
+    reader = state_reader(app, project)
+    changes = pulled(_live_catalog(reader, target), reader.schema())
+    if not changes:
+        click.echo("nothing to pull: every object on the target is declared")
+        return
+    now = datetime.now(timezone.utc)
+    schema_dir = project.config.directories.schema_dir
+    path = f"{schema_dir}/_pulled/{now:%Y%m%d%H%M%S}.sql" if schema_dir else \
+        f"_pulled/{now:%Y%m%d%H%M%S}.sql"
+    text = pull_file_text(changes, project, source=f"the {target.label}",
+                          when=now.strftime("%Y-%m-%d %H:%M:%S UTC"))
+    write_new_file(project_root(app), path, text)
+    click.echo(f"wrote {path} ({len(changes)} statements to review)")
+
+
+# ---------------------------------------------------------------------------- provision
+
+
+@migrate.command("provision")
+@target_option
+@click.option("--dry-run", is_flag=True, help="Show what would be applied; change nothing.")
+@pass_app
+def provision_command(app: AppContext, target_url: str | None, dry_run: bool) -> None:
+    """Set up a new database: the latest baseline, then the migrations after it (all
+    migrations when there is no baseline). On a database already set up, this is
+    `migrate apply`."""
+    from pgmt_git.pg.deploy import DeployOptions, provision
+
+    project = load(app, target_url=target_url)
+    target = project_target(project)
+    result = provision(target, project, ProgressReporter(app, target.label),
+                       DeployOptions(dry_run=dry_run))
+    _report_result(app, result, target, dry_run=dry_run)
