@@ -72,7 +72,7 @@ _RELATION_KINDS = frozenset({Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW, Kind
                              Kind.INDEX, Kind.COMPOSITE})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ObjectId:
     """An object's identity. ``schema`` is empty for schemas, extensions and event triggers
     (database-wide names). ``args`` is a routine's argument types (``integer, text``).
@@ -85,12 +85,34 @@ class ObjectId:
     args: str = ""
     parent: ObjectId | None = None
 
+    def __post_init__(self) -> None:
+        # Identity, hash and order are computed once: catalogs of thousands of objects
+        # hash, compare and sort their ids many times.
+        parent = self.parent
+        identity = (self.kind.value, self.schema, self.name, self.args,
+                    parent._identity if parent is not None else None)
+        order = (self.schema, *(parent._sort_key if parent is not None else ()), self.name,
+                 self.args, self.kind.value)
+        object.__setattr__(self, "_identity", identity)
+        object.__setattr__(self, "_hash", hash(identity))
+        object.__setattr__(self, "_sort_key", order)
+
     def sort_key(self) -> tuple[str, ...]:
-        parent = self.parent.sort_key() if self.parent is not None else ()
-        return (self.schema, *parent, self.name, self.args, self.kind.value)
+        return self._sort_key  # type: ignore[attr-defined, no-any-return]
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if not isinstance(other, ObjectId):
+            return NotImplemented
+        return (self._hash == other._hash  # type: ignore[attr-defined]
+                and self._identity == other._identity)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined, no-any-return]
 
     def __lt__(self, other: ObjectId) -> bool:
-        return self.sort_key() < other.sort_key()
+        return self._sort_key < other._sort_key  # type: ignore[attr-defined, no-any-return]
 
     def __str__(self) -> str:
         """For messages: ``table public.users``, ``column public.users.email``."""
@@ -578,7 +600,8 @@ class Catalog:
     """The objects of one database state and their dependencies.
 
     ``depends`` holds (dependent, referenced) pairs from pg_depend, mapped to ids (columns
-    included: a view depends on the columns it reads), plus each child's edge to its parent.
+    included: a view depends on the columns it reads), plus each child's edge to its parent
+    and each object's to its schema.
     """
 
     objects: Mapping[ObjectId, DbObject] = field(default_factory=dict)
@@ -589,7 +612,8 @@ class Catalog:
         init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        objects = MappingProxyType(dict(sorted(self.objects.items())))
+        objects = MappingProxyType(dict(sorted(self.objects.items(),
+                                               key=lambda item: item[0].sort_key())))
         object.__setattr__(self, "objects", objects)
         object.__setattr__(self, "depends", frozenset(self.depends))
         children: dict[ObjectId, list[ObjectId]] = {}
@@ -597,12 +621,12 @@ class Catalog:
             if oid.parent is not None:
                 children.setdefault(oid.parent, []).append(oid)
         dependents: dict[ObjectId, list[ObjectId]] = {}
-        for dependent, referenced in sorted(self.depends):
+        for dependent, referenced in self.depends:
             dependents.setdefault(referenced, []).append(dependent)
         object.__setattr__(self, "_children", MappingProxyType(
             {k: tuple(v) for k, v in children.items()}))
         object.__setattr__(self, "_dependents", MappingProxyType(
-            {k: tuple(v) for k, v in dependents.items()}))
+            {k: tuple(sorted(v, key=ObjectId.sort_key)) for k, v in dependents.items()}))
 
     @classmethod
     def build(cls, objects: Iterable[DbObject],

@@ -78,9 +78,10 @@ class _Graph:
                 self.edge(self._made(oid), [j])
             for oid in change.precedes_drop_of:
                 self.edge([j], self._dropped(oid))
-        for a, b in sorted(self.new.depends):
+        # Edges are a set: the order they are added in does not change the result.
+        for a, b in self.new.depends:
             self.edge(self._made(b), self._made(a))
-        for a, b in sorted(self.old.depends):
+        for a, b in self.old.depends:
             dropped_a = self._dropped(a)
             self.edge(dropped_a, (*self._dropped(b), *self.altering.get(b, ())))
             if (a, b) not in self.new.depends:

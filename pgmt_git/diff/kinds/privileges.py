@@ -94,8 +94,10 @@ def _diff_column_privileges(ctx: DiffContext, new: DbObject, old: DbObject | Non
                             created: set[ObjectId], owners: frozenset[str]) -> None:
     old_columns = {c.name: c for c in columns_of(old)}
     for column in columns_of(new):
-        cid = column_id(new.id, column.name)
         previous = old_columns.get(column.name)
+        if column.acl is None and (previous is None or previous.acl is None):
+            continue  # no column privileges on either side (the usual case)
+        cid = column_id(new.id, column.name)
         base: frozenset[Entry] = frozenset()
         if previous is not None and cid not in created and new.id not in created:
             base = effective(previous.acl, Kind.COLUMN, owners)
@@ -126,6 +128,8 @@ def acl_steps(old: frozenset[Entry], new: frozenset[Entry]
 
 def emit_acl_changes(ctx: DiffContext, target: ObjectId, old: frozenset[Entry],
                      new: frozenset[Entry]) -> None:
+    if old == new:
+        return
     for step, grantee, privileges in acl_steps(old, new):
         if step.startswith("revoke"):
             ctx.emit(ch.Revoke(target, grantee, privileges,

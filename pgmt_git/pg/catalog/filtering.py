@@ -8,6 +8,7 @@ indexes, triggers, policies) go with their relation. The migration tracking tabl
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
 
 from pgmt_git.config import Objects, TrackingTable
@@ -38,10 +39,12 @@ def table_included(objects: Objects, tracking: TrackingTable, schema: str, name:
     return not objects.include.tables or _matches(objects.include.tables, name)
 
 
-def filter_catalog(catalog: Catalog, objects: Objects, tracking: TrackingTable) -> Catalog:
-    """The managed part of ``catalog``; dependencies on what is left out are dropped."""
-    kept = {oid: obj for oid, obj in catalog.objects.items()
-            if _included(oid, obj, objects, tracking)}
+def filter_catalog(found: Mapping[ObjectId, DbObject],
+                   depends: Iterable[tuple[ObjectId, ObjectId]], objects: Objects,
+                   tracking: TrackingTable) -> Catalog:
+    """The catalog of the managed part of ``found``; dependencies on what is left out are
+    dropped."""
+    kept = {oid: obj for oid, obj in found.items() if _included(oid, obj, objects, tracking)}
 
     def known(oid: ObjectId) -> bool:
         top = oid
@@ -49,7 +52,7 @@ def filter_catalog(catalog: Catalog, objects: Objects, tracking: TrackingTable) 
             top = top.parent
         return top in kept
 
-    edges = {(a, b) for a, b in catalog.depends if known(a) and known(b)}
+    edges = {(a, b) for a, b in depends if known(a) and known(b)}
     return Catalog(kept, frozenset(edges))
 
 

@@ -10,6 +10,7 @@ OIDs are used only here, to join rows and to map pg_depend to object ids; they n
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -93,8 +94,7 @@ def load_catalog(conn_or_conninfo: psycopg.Connection | str, *,
             rows = _read(conn)
     else:
         rows = _read(conn_or_conninfo)
-    catalog = build_catalog(rows)
-    return filter_catalog(catalog, objects_filter, tracking_table)
+    return build_catalog(rows, objects_filter, tracking_table)
 
 
 def _read(conn: psycopg.Connection) -> dict[str, Rows]:
@@ -108,11 +108,25 @@ def _read(conn: psycopg.Connection) -> dict[str, Rows]:
     return rows
 
 
-def build_catalog(rows: Mapping[str, Rows]) -> Catalog:
-    """The catalog from the rows of every query (pure: no database needed)."""
-    builder = _Builder()
-    builder.add_all(rows)
-    return Catalog.build(builder.objects, builder.edges(rows["depends"], rows["aliases"]))
+def build_catalog(rows: Mapping[str, Rows], objects_filter: Objects | None = None,
+                  tracking_table: TrackingTable | None = None) -> Catalog:
+    """The catalog from the rows of every query (pure: no database needed), filtered."""
+    # Tens of thousands of small objects that all live on: the cyclic garbage collector
+    # would scan them again and again while nothing here makes a cycle.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        builder = _Builder()
+        builder.add_all(rows)
+        objects = {obj.id: obj for obj in builder.objects}
+        if len(objects) != len(builder.objects):
+            Catalog.build(builder.objects)  # names the duplicate
+        edges = builder.edges(rows["depends"], rows["aliases"])
+        return filter_catalog(objects, edges, objects_filter or Objects(),
+                              tracking_table or TrackingTable())
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @dataclass
@@ -268,23 +282,14 @@ class _Builder:
 
 def _structural_edges(obj: DbObject) -> Iterable[tuple[ObjectId, ObjectId]]:
     """What pg_depend leaves implicit: a child needs its parent, an object its schema (the
-    built-in public schema's OID is below the user range)."""
+    built-in public schema's OID is below the user range). A column needs no edge to its
+    relation: ordering covers a column by its relation when no change names it."""
     oid = obj.id
     if oid.parent is not None:
         yield oid, oid.parent
     schema = obj.schema if oid.kind is Kind.EXTENSION else oid.schema  # type: ignore[union-attr]
     if schema and oid.parent is None:
         yield oid, ObjectId(Kind.SCHEMA, "", schema)
-    for column in _own_columns(obj):
-        yield column_id(oid, column.name), oid
-
-
-def _own_columns(obj: DbObject) -> tuple[Column, ...]:
-    if isinstance(obj, (Table, View, MaterializedView)):
-        return obj.columns
-    if isinstance(obj, CompositeType):
-        return obj.attributes
-    return ()
 
 
 # --------------------------------------------------------------------------- row -> object
