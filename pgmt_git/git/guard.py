@@ -83,7 +83,9 @@ class Guard:
         known = git.find_in_tree(self.repo.git, git.tree_of(self.repo, head),
                                  CONFIG_FILENAME) if head else ()
         pending = [path for path in known if target.blob_id(path) is not None]
-        if not pending and head is not None:
+        if head is None:
+            pending = list(target.find(CONFIG_FILENAME))  # the first commit
+        elif not pending:
             # A project being added in this very commit.
             pending = _configs_in(self._changes(target, git.tree_of(self.repo, head)))
         self._check(report, target, head, pending, label="the index")

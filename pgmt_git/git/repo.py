@@ -280,6 +280,13 @@ class IndexFiles(Files):
     def changes_since(self, base_tree: str) -> tuple[PathChange, ...]:
         return _path_changes(self._git[base_tree].diff_to_index(self._index))
 
+    def find(self, filename: str) -> tuple[str, ...]:
+        """Paths of every staged file called ``filename``; reads the whole index, so for
+        when there is no commit to search instead."""
+        suffix = f"/{filename}"
+        return tuple(sorted(entry.path for entry in self._index
+                            if entry.path == filename or entry.path.endswith(suffix)))
+
 
 def _blob_in_tree(tree: pygit2.Tree, path: str) -> str | None:
     try:
