@@ -6,18 +6,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pgmt_git.diff.changes import Change
 from pgmt_git.diff.differ import DiffOptions, diff
-from pgmt_git.diff.model import Catalog
+from pgmt_git.diff.model import Catalog, ObjectId
 from pgmt_git.diff.ordering import order_changes
 from pgmt_git.diff.render import Statement, render_sql, render_statements
 from pgmt_git.diff.report import changes_as_data, summary_line
 
-__all__ = ["Catalog", "Change", "DiffOptions", "Statement", "changes_as_data", "diff_catalogs", "render_sql",
-           "render_statements", "summary_line"]
+__all__ = ["Catalog", "Change", "DiffOptions", "ObjectId", "Statement", "changes_as_data",
+           "diff_catalogs", "render_sql", "render_statements", "summary_line"]
 
 
-def diff_catalogs(old: Catalog, new: Catalog, *,
-                  options: DiffOptions = DiffOptions()) -> tuple[Change, ...]:
-    """The changes that turn ``old`` into ``new``, in an order that applies."""
-    return order_changes(diff(old, new, options), old, new)
+def diff_catalogs(old: Catalog, new: Catalog, *, options: DiffOptions = DiffOptions(),
+                  hints: Iterable[tuple[ObjectId, ObjectId]] = ()) -> tuple[Change, ...]:
+    """The changes that turn ``old`` into ``new``, in an order that applies.
+
+    ``hints`` are (dependent, referenced) pairs of the target state that pg_depend does not
+    know (what a function body uses; a schema file's ``-- require:`` turned into objects):
+    they order creations like recorded dependencies do.
+    """
+    changes = diff(old, new, options)
+    hints = frozenset(hints)
+    if hints:
+        new = Catalog(new.objects, new.depends | hints)
+    return order_changes(changes, old, new)

@@ -227,3 +227,18 @@ def test_changes_as_data_for_json() -> None:
         "hazards": [{"kind": "data_loss", "message": "column t.b is dropped"}],
         "sql": ["ALTER TABLE public.t DROP COLUMN b"]}]
     assert summary_line(changes[0]) == "drop_column public.t.b [data_loss]"
+
+
+def test_hints_order_what_pg_depend_does_not_know() -> None:
+    from pgmt_git.diff.model import Function, FunctionKind
+
+    def fn(name: str) -> Function:
+        return Function("public", name, "", FunctionKind.FUNCTION,
+                        f"CREATE OR REPLACE FUNCTION public.{name}() ...")
+
+    a, b = fn("a_uses_b"), fn("b")
+    new = catalog(a, b)
+    assert actions(diff_catalogs(catalog(), new)) == [
+        "create_function public.a_uses_b()", "create_function public.b()"]
+    assert actions(diff_catalogs(catalog(), new, hints=[(a.id, b.id)])) == [
+        "create_function public.b()", "create_function public.a_uses_b()"]
