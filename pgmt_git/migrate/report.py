@@ -15,19 +15,22 @@ def _time(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def section_state(progress: SectionProgress) -> str:
-    """completed, failed, running (or interrupted), or "not started"."""
+def section_state(progress: SectionProgress, *, live: bool = True) -> str:
+    """completed, failed, running, interrupted (running, but no run holds the lock), or
+    "not started"."""
     row = progress.row
     if row is None or row.status is SectionStatus.PENDING:
         return "not started"
+    if row.status is SectionStatus.RUNNING and not live:
+        return "interrupted"
     return row.status.value
 
 
-def _section_json(progress: SectionProgress, total: int) -> dict[str, Any]:
+def _section_json(progress: SectionProgress, total: int, *, live: bool) -> dict[str, Any]:
     row = progress.row
     out: dict[str, Any] = {
         "position": progress.section.order + 1, "of": total, "name": progress.section.name,
-        "mode": progress.section.mode.value, "status": section_state(progress),
+        "mode": progress.section.mode.value, "status": section_state(progress, live=live),
     }
     if row is not None:
         out.update(attempts=row.attempts, started_at=_time(row.started_at),
@@ -36,14 +39,15 @@ def _section_json(progress: SectionProgress, total: int) -> dict[str, Any]:
     return out
 
 
-def _file_json(status: FileStatus, *, sections: bool) -> dict[str, Any]:
+def _file_json(status: FileStatus, *, sections: bool, live: bool) -> dict[str, Any]:
     migration, row = status.migration, status.row
     out: dict[str, Any] = {"version": migration.version, "description": migration.description,
                            "file": migration.path, "state": status.state.value}
     if row is not None:
         out.update(applied_at=_time(row.applied_at), applied_by=row.applied_by)
     if sections or status.state is FileState.PARTIAL:
-        out["sections"] = [_section_json(p, len(status.sections)) for p in status.sections]
+        out["sections"] = [_section_json(p, len(status.sections), live=live)
+                           for p in status.sections]
     return out
 
 
@@ -55,9 +59,11 @@ def _row_json(row: MigrationRow) -> dict[str, Any]:
 
 def status_json(result: Assessment, *, target: str, sections: bool,
                 lock: list[dict[str, Any]]) -> dict[str, Any]:
+    live = bool(lock)
     incomplete = [
         {"version": f.migration.version, "file": f.migration.path, "section": p.section.name,
-         "position": p.section.order + 1, "of": len(f.sections), "status": section_state(p),
+         "position": p.section.order + 1, "of": len(f.sections),
+         "status": section_state(p, live=live),
          "last_error": p.row.last_error if p.row else None, "resume": RESUME_COMMAND}
         for f in result.files if f.state is FileState.PARTIAL
         for p in f.sections if not p.done and p.row is not None
@@ -65,9 +71,9 @@ def status_json(result: Assessment, *, target: str, sections: bool,
     return {
         "target": target,
         "baseline": result.watermark,
-        "applied": [_file_json(f, sections=sections) for f in result.files
+        "applied": [_file_json(f, sections=sections, live=live) for f in result.files
                     if f.state is FileState.APPLIED],
-        "pending": [_file_json(f, sections=sections) for f in result.files
+        "pending": [_file_json(f, sections=sections, live=live) for f in result.files
                     if f.state in (FileState.PENDING, FileState.PARTIAL)],
         "covered_by_baseline": [f.migration.path for f in result.files
                                 if f.state is FileState.COVERED],

@@ -66,6 +66,11 @@ def test_sigkill_inside_a_transactional_section(
         "SELECT section_name, status FROM pgmt_migrations_sections WHERE migration_version = 200 "
         "ORDER BY section_order").fetchall()
     assert statuses == [("first", "completed"), ("long", "running")]
+    wait_for(lambda: target_conn.execute(
+        "SELECT 1 FROM pg_stat_activity WHERE application_name = 'pgmt-git migrate apply'"
+    ).fetchone() is None, "the killed run's session to end")
+    status = pgmt_git(root, "migrate", "status", "--target-url", target_db.conninfo).stdout
+    assert "section 2/2 long interrupted" in status
 
     rerun = pgmt_git(root, "migrate", "apply", "--target-url", target_db.conninfo)
     assert "resuming migrations/V200_long.sql (1/2 sections already completed)" in rerun.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
 import psycopg
@@ -84,3 +85,28 @@ def test_dev_apply_commits_a_new_enum_value_before_using_it(
     result = pgmt_git(root, "apply", "--dev-url", url, "--allow-hazards", "all")
     assert "in 2 transactions" in result.stdout
     assert target_conn.execute("SELECT to_regclass('public.t')").fetchone() == ("t",)
+
+
+def test_watch_applies_every_saved_change(tmp_path: Path, target_db: Target,
+                                          target_conn: psycopg.Connection,
+                                          shadow_env: None) -> None:
+    from tests.lifecycle.helpers import start
+    from tests.lifecycle.test_crash_and_lock import wait_for
+
+    root = write_project(tmp_path / "p", {"schema/users.sql": USERS})
+    watcher = start(root, "apply", "--dev-url", target_db.conninfo, "--watch")
+    try:
+        wait_for(lambda: target_conn.execute("SELECT to_regclass('public.users')").fetchone()
+                 == ("users",), "the first apply")
+        (root / "schema/orders.sql").write_text("CREATE TABLE orders (id int);\n")
+        wait_for(lambda: target_conn.execute("SELECT to_regclass('public.orders')").fetchone()
+                 == ("orders",), "the saved change to be applied")
+        watcher.send_signal(signal.SIGTERM)
+        out, err = watcher.communicate(timeout=60)
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+            watcher.communicate()
+    assert watcher.returncode == 0, err
+    assert "stopped watching" in err
+    assert out.count("applied 1 change") == 1 and out.count("applied 2 changes") == 1
