@@ -31,6 +31,7 @@ from pgmt_git.diff.model import (
     MaterializedView,
     ObjectId,
     Policy,
+    Table,
     Trigger,
     View,
     column_id,
@@ -68,6 +69,8 @@ def _dependents(ctx: DiffContext, source: ObjectId) -> Iterable[ObjectId]:
 def _target(ctx: DiffContext, dependent: ObjectId, source: ObjectId) -> ObjectId | None:
     """The object to recreate for ``dependent``, or None when nothing needs to be done."""
     if dependent.kind is Kind.COLUMN and dependent.parent is not None:
+        if _generated_column(ctx, dependent):
+            return dependent  # recomputed from what changed: dropped and added again
         dependent = dependent.parent  # a view's column: the view
     if dependent.kind not in _RECREATABLE or dependent == source:
         return None
@@ -83,6 +86,8 @@ def _recreate(ctx: DiffContext, oid: ObjectId, source: ObjectId) -> bool:
     becomes a drop and create. Returns whether its own dependents must follow."""
     if any(c.id == oid and (c.drops or c.creates) for c in ctx.changes):
         return False  # already dropped or created (an index of a recreated view)
+    if oid.kind is Kind.COLUMN:
+        return _recreate_generated_column(ctx, oid, source)
     # In-place changes of it (CREATE OR REPLACE, ALTER POLICY, its comment) give way to
     # the drop and create.
     ctx.changes[:] = [c for c in ctx.changes
@@ -119,3 +124,34 @@ def _in_place(change: ch.Change) -> bool:
 
 def _with_hazard(change: ch.Change, hazard: Hazard) -> ch.Change:
     return replace(change, hazards=(*change.hazards, hazard))
+
+
+def _generated_column(ctx: DiffContext, oid: ObjectId) -> bool:
+    old, new = ctx.old.get(oid.parent), ctx.new.get(oid.parent)  # type: ignore[arg-type]
+    if not isinstance(old, Table) or not isinstance(new, Table):
+        return False
+    old_column, new_column = old.column(oid.name), new.column(oid.name)
+    return (old_column is not None and new_column is not None
+            and old_column.generated is not None and new_column.generated is not None)
+
+
+def _recreate_generated_column(ctx: DiffContext, oid: ObjectId, source: ObjectId) -> bool:
+    """PostgreSQL refuses to change what a generated column reads while it exists: the
+    column is dropped and added again (its values are computed, so nothing is lost, but it
+    moves to the end of the table)."""
+    table = oid.parent
+    assert table is not None
+    old_table, new_table = ctx.old[table], ctx.new[table]
+    assert isinstance(old_table, Table) and isinstance(new_table, Table)
+    old_column, new_column = old_table.column(oid.name), new_table.column(oid.name)
+    assert old_column is not None and new_column is not None
+    ctx.changes[:] = [c for c in ctx.changes if not (c.id == oid and _in_place(c))]
+    hazards = (Hazard(HazardKind.RECREATES_DEPENDENTS,
+                      f"{oid} is dropped and added again because {source} changes"),
+               Hazard(HazardKind.TABLE_REWRITE, f"{oid.qualified_text()} is recomputed"))
+    ctx.emit(ch.DropColumn(table, old_column, hazards=hazards))
+    ctx.emit(ch.AddColumn(table, new_column))
+    if new_column.comment is not None:
+        ctx.emit(ch.SetComment(oid, new_column.comment))
+    ctx.recreated.add(oid)
+    return True

@@ -1,0 +1,2 @@
+CREATE TYPE pair AS (a int, b int, c int);
+CREATE TABLE t (p pair);

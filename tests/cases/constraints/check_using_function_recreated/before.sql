@@ -1,0 +1,2 @@
+CREATE FUNCTION ok(x int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT x > 0';
+CREATE TABLE t (a int CONSTRAINT t_ok CHECK (ok(a)));

@@ -1,0 +1,2 @@
+CREATE TABLE p (id int CONSTRAINT p_id UNIQUE DEFERRABLE);
+CREATE TABLE c (p_id int);

@@ -1,0 +1,2 @@
+CREATE TYPE mood AS ENUM ('a');
+CREATE TABLE t (m mood);
