@@ -129,7 +129,7 @@ class _Checker:
                        findings: list[Finding]) -> None:
         from pgmt_git.git.published import RULE_GROUPS, Layout
 
-        layout = Layout.of(project.root, project.config)
+        layout = Layout.of(project.root, project.settings)
         mine = [f for f in findings if layout.kind(f.path) is not None]
         result.failures += mine
         names = {"immutable": "published", "order": "order", "conflicts": "conflicts"}
@@ -159,7 +159,7 @@ class _Checker:
 
         tree = CommitTree(self.repo, self.report.head, project.root)
         try:
-            return load_project_from_tree(tree, project.config, origin=tree.label)
+            return load_project_from_tree(tree, self.guard.config(project), origin=tree.label)
         except SourceError as exc:
             path = _repo_path(project, exc.path or posixpath.basename(project.config_path))
             if not any(f.path == path for f in result.failures):
@@ -172,8 +172,9 @@ class _Checker:
         from pgmt_git.git.oracle import Oracle
         from pgmt_git.pg.server import resolve_server
 
-        url = self._shadow_url or project.config.databases.shadow_url
-        return Oracle(resolve_server(url), project.config, cache=self._cache)
+        config = self.guard.config(project)
+        url = self._shadow_url or config.databases.shadow_url
+        return Oracle(resolve_server(url), config, cache=self._cache)
 
     def _check_replay(self, result: ProjectResult, project: ProjectAt, loaded: Project,
                       oracle: Oracle) -> str:
@@ -191,7 +192,7 @@ class _Checker:
         changes = diff_catalogs(chain, schema)
         if not changes:
             return "passed"
-        migrations = _repo_path(project, project.config.directories.migrations_dir)
+        migrations = _repo_path(project, project.settings.migrations_dir)
         result.failures.append(Finding(
             Rule.DRIFT, migrations,
             f"the migration chain at HEAD does not reach the schema files at HEAD "

@@ -23,7 +23,7 @@ from pgmt_git.errors import UsageError
 from pgmt_git.git.published import RULE_GROUPS, Finding, Rule
 
 if TYPE_CHECKING:  # pygit2 is imported when a hook runs, not when the CLI is built
-    from pgmt_git.git.guard import GuardReport
+    from pgmt_git.git.guard import Guard, GuardReport
 
 SKIP_ENV = "PGMT_GIT_SKIP"
 USAGE = ("usage: pgmt-git hook {pre-commit,pre-push,post-rewrite,post-merge} "
@@ -77,13 +77,23 @@ def parse_args(argv: Sequence[str]) -> tuple[str, frozenset[Rule], list[str]]:
 # ------------------------------------------------------------------------------ the hooks
 
 
+def _guard(cwd: Path, environ: Mapping[str, str]) -> Guard:
+    """A guard of the repository git runs the hook in, keeping parsed settings between runs."""
+    from pgmt_git.git import repo as git
+    from pgmt_git.git.config_cache import ConfigCache
+    from pgmt_git.git.guard import Guard
+
+    repo = git.open_repo_from_env(cwd)
+    cache = ConfigCache(git.git_dir(repo) / "pgmt-git" / "config-cache", environ)
+    return Guard(repo, environ=environ, cache=cache)
+
+
 def _pre_commit(args: list[str], *, rules: frozenset[Rule], stdin: TextIO, stderr: TextIO,
                 cwd: Path, environ: Mapping[str, str]) -> int:
-    from pgmt_git.git.guard import Guard, GuardReport
-    from pgmt_git.git.repo import open_repo_from_env
+    from pgmt_git.git.guard import GuardReport
 
     report = GuardReport()
-    Guard(open_repo_from_env(cwd), environ=environ).index(report)
+    _guard(cwd, environ).index(report)
     return _finish(report, rules, stderr, headline="commit refused", blocking=True,
                    bypass="PGMT_GIT_SKIP=1 git commit ...")
 
@@ -91,17 +101,17 @@ def _pre_commit(args: list[str], *, rules: frozenset[Rule], stdin: TextIO, stder
 def _pre_push(args: list[str], *, rules: frozenset[Rule], stdin: TextIO, stderr: TextIO,
               cwd: Path, environ: Mapping[str, str]) -> int:
     from pgmt_git.git import repo as git
-    from pgmt_git.git.guard import Guard, GuardReport, pushed_commits
+    from pgmt_git.git.guard import GuardReport, pushed_commits
 
     remote = args[0] if args else environ.get("PRE_COMMIT_REMOTE_NAME", "origin")
     updates = push_updates(stdin.read(), environ)
-    repo = git.open_repo_from_env(cwd)
-    guard = Guard(repo, environ=environ)
+    guard = _guard(cwd, environ)
+    repo = guard.repo
     protected = set(git.default_protected_refs(repo))
     for _, local_id, _, _ in updates:
         tip = git.commit_of(repo, local_id) if local_id != git.ZERO_ID else None
         for project in guard.projects(tip) if tip else ():
-            protected.update(git.protected_refs(repo, project.config.git.protected_refs))
+            protected.update(git.protected_refs(repo, project.settings.protected_refs))
     report = GuardReport()
     commits = pushed_commits(repo, remote, updates, sorted(protected))
     for commit in commits:
@@ -130,14 +140,14 @@ def _after(what: str) -> Callable[..., int]:
     def hook(args: list[str], *, rules: frozenset[Rule], stdin: TextIO, stderr: TextIO,
              cwd: Path, environ: Mapping[str, str]) -> int:
         from pgmt_git.git import repo as git
-        from pgmt_git.git.guard import Guard, GuardReport
+        from pgmt_git.git.guard import GuardReport
 
         stdin.read()  # post-rewrite lists the rewritten commits; HEAD is what matters
-        repo = git.open_repo_from_env(cwd)
-        head = git.head_commit(repo)
+        guard = _guard(cwd, environ)
+        head = git.head_commit(guard.repo)
         report = GuardReport()
         if head is not None:
-            Guard(repo, environ=environ).commit(report, head, label="HEAD")
+            guard.commit(report, head, label="HEAD")
         return _finish(report, rules, stderr, headline=f"warning: after this {what}",
                        blocking=False)
 

@@ -16,13 +16,28 @@ import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from pgmt_git.config import CONFIG_FILENAME, Config, parse_config_text
+from typing import TYPE_CHECKING
+
 from pgmt_git.errors import GitError
 from pgmt_git.git import repo as git
-from pgmt_git.git.published import Change, Finding, Layout, Published, check_changes
+from pgmt_git.git.config_cache import ConfigCache
+from pgmt_git.git.published import (
+    Change,
+    Finding,
+    Layout,
+    ProjectSettings,
+    Published,
+    check_changes,
+)
 from pgmt_git.git.repo import CommitFiles, Files, IndexFiles, PathChange, Repo
 
+if TYPE_CHECKING:
+    from pgmt_git.config_model import Config
+
 DEFAULT_REFS_TEXT = "origin/HEAD, origin/main, origin/master, main or master"
+# pgmt_git.config.CONFIG_FILENAME, without importing the config reader (and PyYAML) on the
+# hooks' path when the config cache has the settings.
+CONFIG_FILENAME = "pgmt.yaml"
 
 
 @dataclass
@@ -52,10 +67,12 @@ class GuardReport:
 
 @dataclass(frozen=True)
 class ProjectAt:
-    """A project as one tree holds it: its pgmt.yaml's repository path and settings."""
+    """A project as one tree holds it: its pgmt.yaml (repository path, blob) and what the
+    guards need of it (Guard.config() gives the whole of it)."""
 
     config_path: str
-    config: Config
+    config_blob: str
+    settings: ProjectSettings
 
     @property
     def root(self) -> str:
@@ -66,11 +83,15 @@ class Guard:
     """Checks trees of one repository; caches diffs, listings and parsed settings."""
 
     def __init__(self, repo: Repo, *, environ: Mapping[str, str] | None = None,
-                 refs: tuple[str, ...] | None = None) -> None:
-        """``refs``: check against these refs instead of each project's protected refs."""
+                 refs: tuple[str, ...] | None = None, cache: ConfigCache | None = None
+                 ) -> None:
+        """``refs``: check against these refs instead of each project's protected refs.
+        ``cache``: where parsed pgmt.yaml files are kept between runs (hooks)."""
         self.repo = repo
         self._environ = environ
         self._refs_override = refs
+        self._cache = cache
+        self._settings: dict[str, ProjectSettings] = {}
         self._configs: dict[str, Config] = {}
         self._diffs: dict[tuple[str, str], tuple[PathChange, ...]] = {}
 
@@ -133,7 +154,7 @@ class Guard:
         base = git.merge_base(self.repo, head, ref_commit) if head else None
         changes = self._changes(target, git.tree_of(self.repo, base or ref_commit))
         published = self._published(ref, ref_commit, project)
-        layout = Layout.of(project.root, project.config)
+        layout = Layout.of(project.root, project.settings)
         report.add(check_changes(
             (Change(c.path, c.new_id) for c in changes), layout=layout, published=published,
             read=lambda blob: git.read_blob(self.repo, blob), target=label), commit)
@@ -148,7 +169,7 @@ class Guard:
     def _refs(self, report: GuardReport, project: ProjectAt) -> tuple[str, ...]:
         if self._refs_override is not None:
             return self._refs_override
-        configured = project.config.git.protected_refs
+        configured = project.settings.protected_refs
         refs = git.protected_refs(self.repo, configured)
         if refs:
             return refs
@@ -163,22 +184,37 @@ class Guard:
 
     def _published(self, ref: str, ref_commit: str, project: ProjectAt) -> Published:
         tree = CommitFiles(self.repo, ref_commit, label=ref)
-        config = project.config
+        settings = project.settings
         if tree.blob_id(project.config_path) is not None:
-            config = self._project(tree, project.config_path).config
-        layout = Layout.of(project.root, config)
+            settings = self._project(tree, project.config_path).settings
+        layout = Layout.of(project.root, settings)
         files = git.DirectoryFiles(self.repo, tree.tree_id,
                                    (layout.migrations_dir, layout.baselines_dir))
         return Published(ref, layout, files)
 
+    def config(self, project: ProjectAt) -> Config:
+        """The whole of a project's pgmt.yaml, as this tree holds it."""
+        return self._parse(project.config_blob, project.config_path)
+
+    def _parse(self, blob: str, config_path: str) -> Config:
+        if blob not in self._configs:
+            from pgmt_git.config import parse_config_text
+
+            text = git.read_blob(self.repo, blob).decode("utf-8-sig", "replace")
+            self._configs[blob] = parse_config_text(text, source=config_path,
+                                                    environ=self._environ)
+        return self._configs[blob]
+
     def _project(self, files: Files, config_path: str) -> ProjectAt:
         blob = files.blob_id(config_path)
         assert blob is not None
-        if blob not in self._configs:
-            text = git.read_blob(self.repo, blob).decode("utf-8-sig", "replace")
-            self._configs[blob] = parse_config_text(
-                text, source=f"{files.label}:{config_path}", environ=self._environ)
-        return ProjectAt(config_path, self._configs[blob])
+        settings = self._settings.get(blob) or (self._cache.get(blob) if self._cache else None)
+        if settings is None:
+            settings = ProjectSettings.of(self._parse(blob, config_path))
+            if self._cache is not None:
+                self._cache.put(blob, settings)
+        self._settings[blob] = settings
+        return ProjectAt(config_path, blob, settings)
 
 
 def _configs_in(changes: Iterable[PathChange]) -> list[str]:

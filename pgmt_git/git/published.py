@@ -24,13 +24,16 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from pgmt_git.config_model import Config
 from pgmt_git.project.migrations import (
     SQL_SUFFIX,
     parse_baseline_filename,
     parse_migration_filename,
 )
+
+if TYPE_CHECKING:
+    from pgmt_git.config_model import Config
 
 # A merge leaves these at the start of a line (the middle one only with merge.conflictStyle
 # diff3/zdiff3); a lone "=======" is left out: it is also a plausible SQL comment rule line.
@@ -85,6 +88,37 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class ProjectSettings:
+    """What the guards need of a pgmt.yaml: where the files are (relative to the project
+    root), the migration name prefix, the configured protected refs."""
+
+    schema_dir: str
+    migrations_dir: str
+    baselines_dir: str
+    roles_file: str
+    filename_prefix: str
+    protected_refs: tuple[str, ...]
+
+    @classmethod
+    def of(cls, config: Config) -> ProjectSettings:
+        dirs = config.directories
+        return cls(dirs.schema_dir, dirs.migrations_dir, dirs.baselines_dir, dirs.roles_file,
+                   config.migration.filename_prefix, config.git.protected_refs)
+
+    def as_json(self) -> list[object]:
+        return [self.schema_dir, self.migrations_dir, self.baselines_dir, self.roles_file,
+                self.filename_prefix, list(self.protected_refs)]
+
+    @classmethod
+    def from_json(cls, value: list[object]) -> ProjectSettings:
+        *texts, refs = value
+        if len(texts) != 5 or not all(isinstance(t, str) for t in texts) or not isinstance(
+                refs, list) or not all(isinstance(r, str) for r in refs):
+            raise ValueError(f"not project settings: {value!r}")
+        return cls(*texts, tuple(refs))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
 class Layout:
     """Where one project keeps its files, as repository paths (``root`` is '' at the top)."""
 
@@ -96,14 +130,14 @@ class Layout:
     filename_prefix: str
 
     @classmethod
-    def of(cls, root: str, config: Config) -> Layout:
-        dirs = config.directories
-
+    def of(cls, root: str, settings: ProjectSettings) -> Layout:
         def at(path: str) -> str:
-            return posixpath.normpath(posixpath.join(root, path))
+            joined = posixpath.normpath(posixpath.join(root, path))
+            return "" if joined == "." else joined
 
-        return cls(root, at(dirs.schema_dir), at(dirs.migrations_dir), at(dirs.baselines_dir),
-                   at(dirs.roles_file), config.migration.filename_prefix)
+        return cls(root, at(settings.schema_dir), at(settings.migrations_dir),
+                   at(settings.baselines_dir), at(settings.roles_file),
+                   settings.filename_prefix)
 
     def kind(self, path: str) -> FileKind | None:
         """What ``path`` is to this project, or None when it is none of its files."""
@@ -133,7 +167,7 @@ class Layout:
 
 
 def _below(path: str, directory: str) -> bool:
-    return not directory or directory == "." or path.startswith(f"{directory}/")
+    return not directory or path.startswith(f"{directory}/")
 
 
 @dataclass(frozen=True)
@@ -154,13 +188,15 @@ class Published:
         """(-version, path) of every name that may be a migration or baseline, as heaps."""
         prefix = re.escape(self.layout.filename_prefix)
         patterns = {
-            FileKind.MIGRATION: rf"^(?:.*/)?(?:{prefix}|V)?(\d+)_[^\n/]*\.sql$",
-            FileKind.BASELINE: r"^(?:.*/)?baseline_V?(\d+)\.sql$",
+            FileKind.MIGRATION: (self.layout.migrations_dir,
+                                 rf"^(?:{prefix}|V)?(\d+)_[^\n]*\.sql$"),
+            FileKind.BASELINE: (self.layout.baselines_dir, r"^baseline_V?(\d+)\.sql$"),
         }
-        names = "\n".join(self.files)
         found = {}
-        for kind, pattern in patterns.items():
-            found[kind] = [(-int(m[1]), m[0]) for m in re.finditer(pattern, names, re.M)]
+        for kind, (directory, pattern) in patterns.items():
+            names = "\n".join(_names_in(self.files, directory))
+            found[kind] = [(-int(m[1]), _join(directory, m[0]))
+                           for m in re.finditer(pattern, names, re.MULTILINE)]
             heapq.heapify(found[kind])
         return found
 
@@ -180,6 +216,20 @@ class Published:
     def holder(self, kind: FileKind, version: int) -> str | None:
         """The published file of ``kind`` with ``version`` (the first by name)."""
         return next((p for v, p in self._confirmed(kind) if v == version), None)
+
+
+def _names_in(files: Mapping[str, str], directory: str) -> Sequence[str]:
+    """The names of the files directly inside ``directory``: from the listing itself when
+    it keeps them by directory (repo.DirectoryFiles), else from its paths."""
+    names = getattr(files, "names", None)
+    if callable(names):
+        return names(directory)
+    return [name for path in files
+            for parent, name in [posixpath.split(path)] if parent == directory]
+
+
+def _join(directory: str, name: str) -> str:
+    return f"{directory}/{name}" if directory else name
 
 
 @dataclass(frozen=True)

@@ -214,6 +214,11 @@ def open_repo_from_env(start: Path) -> Repo:
     return Repo(git=repo, workdir=workdir)
 
 
+def git_dir(repo: Repo) -> Path:
+    """The repository's git directory (a linked worktree's own one)."""
+    return Path(repo.git.path)
+
+
 @dataclass(frozen=True)
 class PathChange:
     """A file that differs between two trees: ``old_id`` is None when it was added,
@@ -317,19 +322,18 @@ class DirectoryFiles(Mapping[str, str]):
     Names are listed up front, ids looked up when asked for: a migrations directory may hold
     thousands of files and the guards run on every commit. Entries are told apart by object
     type rather than file mode (so a symlink counts as a file): ``filemode`` builds an enum
-    per entry.
+    per entry. Directories are repository paths, '' for the top.
     """
 
     def __init__(self, repo: Repo, tree_id: str, directories: Iterable[str]) -> None:
         self._git = repo.git
         self._tree = repo.git[tree_id]
-        self._paths: dict[str, None] = {}
-        for directory in dict.fromkeys(directories):
-            self._paths.update(dict.fromkeys(self._names(directory)))
+        self._names = {d: self._list(d) for d in dict.fromkeys(directories)}
+        self._sets = {d: frozenset(names) for d, names in self._names.items()}
 
-    def _names(self, directory: str) -> list[str]:
+    def _list(self, directory: str) -> list[str]:
         tree = self._tree
-        if directory and directory != ".":
+        if directory:
             try:
                 entry = tree[directory]
             except KeyError:
@@ -337,23 +341,30 @@ class DirectoryFiles(Mapping[str, str]):
             if entry.type != pygit2.GIT_OBJECT_TREE:
                 return []
             tree = self._git[entry.id]
-        prefix = f"{directory}/" if directory and directory != "." else ""
         blob = pygit2.GIT_OBJECT_BLOB
-        return [prefix + entry.name for entry in tree if entry.type == blob]
+        return [entry.name for entry in tree if entry.type == blob]
+
+    def names(self, directory: str) -> list[str]:
+        """The file names (not paths) directly inside ``directory``."""
+        return self._names.get(directory, [])
 
     def __getitem__(self, path: str) -> str:
-        if path not in self._paths:
+        if path not in self:
             raise KeyError(path)
         return str(self._tree[path].id)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._paths)
+        for directory, names in self._names.items():
+            yield from (_join(directory, name) for name in names)
 
     def __len__(self) -> int:
-        return len(self._paths)
+        return sum(len(names) for names in self._names.values())
 
     def __contains__(self, path: object) -> bool:
-        return path in self._paths
+        if not isinstance(path, str):
+            return False
+        directory, _, name = path.rpartition("/")
+        return name in self._sets.get(directory, ())
 
 
 def find_in_tree(git: pygit2.Repository, tree_id: str, filename: str) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from pgmt_git.git.published import (
     Change,
     FileKind,
     Layout,
+    ProjectSettings,
     Published,
     Rule,
     check_changes,
@@ -30,7 +31,8 @@ def blob(text: str) -> str:
 
 def layout(root: str = "", config: str = "", prefix: str = "V") -> Layout:
     text = f"migration:\n  filename_prefix: {prefix}\n{config}"
-    return Layout.of(root, parse_config_text(text, source="test", environ={}))
+    config = parse_config_text(text, source="test", environ={})
+    return Layout.of(root, ProjectSettings.of(config))
 
 
 def published(files: dict[str, str], *, of: Layout | None = None) -> Published:
@@ -152,3 +154,13 @@ def test_conflict_markers() -> None:
     assert conflict_marker_line("a\n<<<<<<< HEAD\nb\n=======\nc\n>>>>>>> x\n") == 2
     assert conflict_marker_line("a\n||||||| base\n") == 2
     assert conflict_marker_line("-- =======\n=======\n-- <<<<<<< quoted\n") is None
+
+
+def test_project_settings_round_trip_through_json() -> None:
+    config = parse_config_text("git:\n  protected_refs: [origin/main, release]\n",
+                               source="test", environ={})
+    settings = ProjectSettings.of(config)
+    assert settings.protected_refs == ("origin/main", "release")
+    assert ProjectSettings.from_json(settings.as_json()) == settings
+    with pytest.raises(ValueError):
+        ProjectSettings.from_json(["a", "b"])
