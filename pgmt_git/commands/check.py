@@ -56,10 +56,12 @@ class CheckReport:
     head: str
     projects: list[ProjectResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Guard findings of no project at HEAD (e.g. a project HEAD deleted).
+    elsewhere: list[Finding] = field(default_factory=list)
 
     @property
     def failures(self) -> list[Finding]:
-        return [f for p in self.projects for f in p.failures]
+        return [f for p in self.projects for f in p.failures] + self.elsewhere
 
     @property
     def ok(self) -> bool:
@@ -124,6 +126,8 @@ class _Checker:
             self.report.projects.append(result)
             self._guard_results(result, project, guarded.findings)
             self._replay_checks(result, project)
+        attributed = {f for p in self.report.projects for f in p.failures}
+        self.report.elsewhere = [f for f in guarded.findings if f not in attributed]
 
     def _guard_results(self, result: ProjectResult, project: ProjectAt,
                        findings: list[Finding]) -> None:

@@ -94,6 +94,7 @@ class Guard:
         self._settings: dict[str, ProjectSettings] = {}
         self._configs: dict[str, Config] = {}
         self._diffs: dict[tuple[str, str], tuple[PathChange, ...]] = {}
+        self._found: dict[str, tuple[str, ...]] = {}  # pgmt.yaml paths by tree
 
     # -------------------------------------------------------------------- entry points
 
@@ -101,22 +102,31 @@ class Guard:
         """The staged files (what the next commit will hold) against the protected refs."""
         head = git.head_commit(self.repo)
         target = IndexFiles(self.repo)
-        known = git.find_in_tree(self.repo.git, git.tree_of(self.repo, head),
-                                 CONFIG_FILENAME) if head else ()
-        pending = [path for path in known if target.blob_id(path) is not None]
-        if head is None:
-            pending = list(target.find(CONFIG_FILENAME))  # the first commit
-        elif not pending:
-            # A project being added in this very commit.
-            pending = _configs_in(self._changes(target, git.tree_of(self.repo, head)))
+        if head is None:  # the first commit
+            pending = [(path, target) for path in target.find(CONFIG_FILENAME)]
+        else:
+            before = CommitFiles(self.repo, head, label="HEAD")
+            # A project whose pgmt.yaml this commit deletes is checked as HEAD has it.
+            pending = [(path, target if target.blob_id(path) else before)
+                       for path in self._find_configs(before)]
+            if not pending:  # a project being added in this very commit
+                changes = self._changes(target, before.tree_id)
+                pending = [(path, target) for path in _configs_in(changes)]
         self._check(report, target, head, pending, label="the index")
 
     def commit(self, report: GuardReport, commit_id: str, *, label: str | None = None) -> None:
         """One commit's tree against the protected refs (as of now)."""
         target = CommitFiles(self.repo, commit_id)
-        name = label or f"commit {target.commit_id[:7]}"
-        self._check(report, target, target.commit_id, list(target.find(CONFIG_FILENAME)),
-                    label=name, commit=target.commit_id)
+        pending: list[tuple[str, Files]] = [
+            (path, target) for path in self._find_configs(target)]
+        # A project the commit deleted is checked as the protected refs have it.
+        for ref in self._refs_override or git.default_protected_refs(self.repo):
+            ref_commit = git.commit_of(self.repo, ref)
+            published = CommitFiles(self.repo, ref_commit, label=ref) if ref_commit else None
+            pending += [(path, published) for path in self._find_configs(published)
+                        if target.blob_id(path) is None] if published else []
+        self._check(report, target, target.commit_id, pending,
+                    label=label or f"commit {target.commit_id[:7]}", commit=target.commit_id)
 
     def projects(self, commit_id: str) -> tuple[ProjectAt, ...]:
         """Every project in a commit's tree."""
@@ -133,18 +143,25 @@ class Guard:
     # -------------------------------------------------------------------- the work
 
     def _check(self, report: GuardReport, target: Files, head: str | None,
-               pending: list[str], *, label: str, commit: str | None = None) -> None:
+               pending: list[tuple[str, Files]], *, label: str, commit: str | None = None
+               ) -> None:
+        """Check ``target`` for each (pgmt.yaml path, tree to read its settings from)."""
         done: set[str] = set()
         while pending:
-            config_path = pending.pop(0)
+            config_path, settings_from = pending.pop(0)
             if config_path in done:
                 continue
             done.add(config_path)
             report.projects.add(config_path)
-            project = self._project(target, config_path)
+            project = self._project(settings_from, config_path)
             for ref in self._refs(report, project):
                 changes = self._against(report, target, head, project, ref, label, commit)
-                pending += [p for p in _configs_in(changes) if p not in done]
+                pending += [(p, target) for p in _configs_in(changes) if p not in done]
+
+    def _find_configs(self, files: CommitFiles) -> tuple[str, ...]:
+        if files.tree_id not in self._found:
+            self._found[files.tree_id] = files.find(CONFIG_FILENAME)
+        return self._found[files.tree_id]
 
     def _against(self, report: GuardReport, target: Files, head: str | None,
                  project: ProjectAt, ref: str, label: str, commit: str | None

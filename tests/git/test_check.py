@@ -285,3 +285,14 @@ def test_projects_in_subdirectories_are_all_checked(tmp_path: Path, origin: Path
     assert [p["config"] for p in report["projects"]] == ["a/pgmt.yaml", "b/pgmt.yaml"]
     [failure] = report["failures"]
     assert failure["path"] == "b/migrations"
+
+
+def test_a_deleted_project_fails(ws: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("pgmt.yaml", "schema/t.sql", "migrations/V100_create.sql",
+                 "migrations/V200_email.sql"):
+        (ws.path / name).unlink()
+    commit(ws)
+    code, report = check_json(capsys)
+    assert code == 1
+    assert report["projects"] == []
+    assert {f["rule"] for f in report["failures"]} == {"published-deleted"}

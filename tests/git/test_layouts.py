@@ -213,3 +213,18 @@ def test_a_merge_commit_that_edits_a_published_migration_is_refused(work: Worksp
     assert "migrations/V250_main.sql" in result.stderr
     work.write("migrations/V250_main.sql", "SELECT 2;\n")
     work.must_commit("merge")
+
+
+def test_deleting_a_whole_project_is_refused(work: Workspace) -> None:
+    for name in ("pgmt.yaml", "migrations/V100_create_users.sql",
+                 "migrations/V200_add_email.sql", "schema/users.sql"):
+        (work.path / name).unlink()
+    result = work.commit()
+    assert result.returncode == 1
+    assert "2 problems with migrations" in result.stderr
+    assert "migrations/V100_create_users.sql" in result.stderr
+    # and at push time, for a commit that skipped the hook
+    work.commit("gone", "--no-verify")
+    pushed = work.push("origin", "feature")
+    assert pushed.returncode == 1
+    assert "migrations/V200_add_email.sql" in pushed.stderr
