@@ -21,6 +21,7 @@ from pgmt_git.migrate.assess import (
     FileStatus,
     Finding,
     Overrides,
+    SectionProgress,
     assess,
     file_sections,
 )
@@ -32,6 +33,7 @@ from pgmt_git.pg.locking import LockHolder, migration_lock
 from pgmt_git.pg.target import Target, connect_target
 from pgmt_git.pg.tracking import TrackingTables
 from pgmt_git.project.migrations import MigrationFile, parse_generated_header
+from pgmt_git.project.sections import section_checksum
 from pgmt_git.project.source import Project
 
 # A killed pgmt-git must not leave its backend running the section's statements (and
@@ -155,7 +157,10 @@ def refuse(findings: Sequence[Finding]) -> None:
 def _session(target: Target, purpose: str) -> psycopg.Connection:
     conn = connect_target(target, purpose=purpose)
     if conn.info.server_version >= 140000:
-        conn.execute(_CONNECTION_CHECK)
+        try:
+            conn.execute(_CONNECTION_CHECK)
+        except psycopg.Error:
+            pass  # a platform where PostgreSQL cannot watch the socket (it refuses the value)
     return conn
 
 
@@ -225,9 +230,6 @@ def _run_baseline(deployment: Deployment, state: TrackingState,
             f"{row.checksum} then, {baseline.checksum} now)",
             hint="restore the baseline as it was to resume, or provision a new database")
     rows = {r.name: r for r in state.sections_of(baseline.version, baseline=True)}
-    from pgmt_git.migrate.assess import SectionProgress
-    from pgmt_git.project.sections import section_checksum
-
     sections = tuple(SectionProgress(s, section_checksum(s), rows.get(s.name))
                      for s in file_sections(baseline))
     file_state = FileState.PENDING if row is None else FileState.PARTIAL

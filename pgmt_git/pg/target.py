@@ -38,16 +38,12 @@ class Target:
 def resolve_target(url: str | None, *, option: str, setting: str, env: str) -> Target:
     """The target named by ``url``; a UsageError naming where to give one when None."""
     if not url:
-        raise UsageError(f"no database to work on",
+        raise UsageError("no database to work on",
                          hint=f"pass {option} URL, set {env}, or set {setting} in pgmt.yaml "
                               f"(`{EMBEDDED_PREFIX}NAME` is a database on the embedded server)")
     if url.startswith(EMBEDDED_PREFIX):
         return _embedded_target(url[len(EMBEDDED_PREFIX):])
-    try:
-        params = conninfo_to_dict(url)
-    except psycopg.ProgrammingError as exc:
-        raise UsageError(f"invalid database URL: {exc}") from exc
-    server = Server.from_url(url)
+    server = Server.from_url(url)  # a UsageError for a malformed URL
     return Target(make_conninfo(url), f"database {server.maintenance_db} on {server.describe()}")
 
 
