@@ -6,11 +6,26 @@ import shutil
 import stat
 from pathlib import Path
 
+import pytest
+
+from pgmt_git import cli
+from pgmt_git.commands import install as install_cmd
 from pgmt_git.git.install import HOOK_NAMES, MERGE_DRIVER, hook_script
 from tests.conftest import git
 from tests.git.conftest import Workspace, init_project, new_repo, pgmt_git, run
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def merge_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As once `pgmt-git merge-driver` exists (a separate feature): installs run in-process."""
+    monkeypatch.setattr(install_cmd, "merge_driver_available", lambda: True)
+
+
+def in_process(path: Path, *args: str, monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.chdir(path)
+    return cli.run(list(args))
 
 
 def project_repo(tmp_path: Path) -> Workspace:
@@ -25,10 +40,13 @@ def hooks_of(ws: Workspace) -> Path:
     return ws.path / ".git" / "hooks"
 
 
-def test_install_registers_the_merge_driver_attributes_and_hooks(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("merge_driver")
+def test_install_registers_the_merge_driver_attributes_and_hooks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     ws = project_repo(tmp_path)
-    result = pgmt_git(ws.path, "install")
-    assert result.returncode == 0, result.stderr
+    assert in_process(ws.path, "install", monkeypatch=monkeypatch) == 0
+    err = capsys.readouterr().err
     assert ws.git("config", "merge.pgmt.driver").strip() == MERGE_DRIVER
     assert ws.git("config", "merge.pgmt.name").strip()
     assert ws.read(".gitattributes") == "schema/**/*.sql merge=pgmt\n"
@@ -38,32 +56,50 @@ def test_install_registers_the_merge_driver_attributes_and_hooks(tmp_path: Path)
         hook = hooks_of(ws) / name
         assert hook.stat().st_mode & stat.S_IXUSR
         assert f"hook {name}" in hook.read_text()
-    assert "installed hooks" in result.stderr
-    assert "commit it" in result.stderr
+    assert "installed hooks" in err
+    assert "commit it" in err
 
 
-def test_install_twice_changes_nothing(tmp_path: Path) -> None:
+def test_without_a_merge_driver_command_only_hooks_are_installed(tmp_path: Path) -> None:
     ws = project_repo(tmp_path)
-    pgmt_git(ws.path, "install")
-    pgmt_git(ws.path, "install")
+    result = pgmt_git(ws.path, "install")
+    assert result.returncode == 0, result.stderr
+    assert "merge driver not registered: this pgmt-git has no `merge-driver` command" in (
+        result.stderr)
+    assert (hooks_of(ws) / "pre-commit").exists()
+    assert not (ws.path / ".gitattributes").exists()
+    assert run(ws.path, "git", "config", "merge.pgmt.driver").returncode == 1
+    refused = pgmt_git(ws.path, "install", "--merge-driver")
+    assert refused.returncode == 2
+    assert "would make git fail every merge of a schema file" in refused.stderr
+
+
+@pytest.mark.usefixtures("merge_driver")
+def test_install_twice_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = project_repo(tmp_path)
+    in_process(ws.path, "install", monkeypatch=monkeypatch)
+    in_process(ws.path, "install", monkeypatch=monkeypatch)
     assert ws.read(".gitattributes") == "schema/**/*.sql merge=pgmt\n"
     assert not list(hooks_of(ws).glob("*.legacy"))
 
 
-def test_flags_choose_a_part(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("merge_driver")
+def test_flags_choose_a_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ws = project_repo(tmp_path)
-    assert pgmt_git(ws.path, "install", "--hooks").returncode == 0
+    assert in_process(ws.path, "install", "--hooks", monkeypatch=monkeypatch) == 0
     assert not (ws.path / ".gitattributes").exists()
     assert run(ws.path, "git", "config", "merge.pgmt.driver").returncode == 1
-    assert pgmt_git(ws.path, "install", "--merge-driver").returncode == 0
+    assert in_process(ws.path, "install", "--merge-driver", monkeypatch=monkeypatch) == 0
     assert (ws.path / ".gitattributes").exists()
 
 
-def test_uninstall_undoes_exactly_install(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("merge_driver")
+def test_uninstall_undoes_exactly_install(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
     ws = project_repo(tmp_path)
     ws.write(".gitattributes", "*.png binary\n")
     before = {p.name for p in hooks_of(ws).iterdir()}
-    pgmt_git(ws.path, "install")
+    in_process(ws.path, "install", monkeypatch=monkeypatch)
     result = pgmt_git(ws.path, "uninstall")
     assert result.returncode == 0, result.stderr
     assert ws.read(".gitattributes") == "*.png binary\n"
@@ -71,9 +107,11 @@ def test_uninstall_undoes_exactly_install(tmp_path: Path) -> None:
     assert {p.name for p in hooks_of(ws).iterdir()} == before
 
 
-def test_uninstall_removes_an_attributes_file_it_emptied(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("merge_driver")
+def test_uninstall_removes_an_attributes_file_it_emptied(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ws = project_repo(tmp_path)
-    pgmt_git(ws.path, "install", "--merge-driver")
+    in_process(ws.path, "install", "--merge-driver", monkeypatch=monkeypatch)
     pgmt_git(ws.path, "uninstall", "--merge-driver")
     assert not (ws.path / ".gitattributes").exists()
 
@@ -142,12 +180,12 @@ def test_core_hooks_path_is_refused_unless_forced(tmp_path: Path) -> None:
     assert ws.commit().returncode == 1
 
 
-def test_install_from_a_linked_worktree(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("merge_driver")
+def test_install_from_a_linked_worktree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ws = project_repo(tmp_path)
     linked = tmp_path / "linked"
     ws.git("worktree", "add", "-q", "-b", "feature", str(linked))
-    result = pgmt_git(linked, "install")
-    assert result.returncode == 0, result.stderr
+    assert in_process(linked, "install", monkeypatch=monkeypatch) == 0
     assert (hooks_of(ws) / "pre-commit").exists()  # hooks are shared by all worktrees
     assert (linked / ".gitattributes").exists()
     assert git(ws.path, "config", "merge.pgmt.driver").strip() == MERGE_DRIVER
@@ -155,20 +193,23 @@ def test_install_from_a_linked_worktree(tmp_path: Path) -> None:
     assert not (hooks_of(ws) / "pre-commit").exists()
 
 
-def test_install_without_a_project_needs_one_for_the_merge_driver(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("merge_driver")
+def test_install_without_a_project_needs_one_for_the_merge_driver(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = new_repo(tmp_path / "plain")
-    result = pgmt_git(path, "install")
-    assert result.returncode == 2
-    assert "no pgmt.yaml" in result.stderr
+    assert in_process(path, "install", monkeypatch=monkeypatch) == 2
+    assert "no pgmt.yaml" in capsys.readouterr().err
     assert not (path / ".git/hooks/pre-commit").exists()  # nothing half done
     assert pgmt_git(path, "install", "--hooks").returncode == 0
 
 
-def test_a_project_in_a_subdirectory_gets_its_own_attributes(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("merge_driver")
+def test_a_project_in_a_subdirectory_gets_its_own_attributes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ws = Workspace(new_repo(tmp_path / "repo"), "db")
     init_project(ws)
-    result = pgmt_git(ws.path / "db", "install", "--merge-driver")
-    assert result.returncode == 0, result.stderr
+    assert in_process(ws.path / "db", "install", "--merge-driver", monkeypatch=monkeypatch) == 0
     assert ws.read(".gitattributes") == "schema/**/*.sql merge=pgmt\n"
     assert git(ws.path, "check-attr", "merge", "db/schema/users.sql").strip().endswith("pgmt")
     assert git(ws.path, "check-attr", "merge", "schema/users.sql").strip().endswith(
