@@ -110,3 +110,29 @@ def test_drifted_target_is_refused(tmp_path: Path, target_db: Target,
     forced = pgmt_git(root, "migrate", "apply", "--target-url", url, "--force-after-drift")
     assert "applying anyway (--force-after-drift)" in forced.stderr
     assert target_conn.execute("SELECT to_regclass('public.t')").fetchone() == ("t",)
+
+
+def test_generated_sections_apply_on_a_live_table(tmp_path: Path, target_db: Target,
+                                                  target_conn: psycopg.Connection,
+                                                  shadow_env: None) -> None:
+    before = "CREATE TYPE mood AS ENUM ('happy');\n" + USERS
+    root = write_project(tmp_path / "p", {"schema/a.sql": before})
+    url = target_db.conninfo
+    pgmt_git(root, "migrate", "new", "start")
+    pgmt_git(root, "migrate", "apply", "--target-url", url)
+    target_conn.execute("INSERT INTO users SELECT g, 'n' || g FROM generate_series(1, 50) g")
+    (root / "schema/a.sql").write_text(
+        "CREATE TYPE mood AS ENUM ('happy', 'meh');\n" + USERS
+        + "CREATE INDEX users_name ON users (name);\n"
+        + "CREATE TABLE moods (m mood DEFAULT 'meh');\n")
+    wrote = pgmt_git(root, "migrate", "new", "index and mood")
+    assert "long_lock" not in wrote.stderr and "irreversible" in wrote.stderr
+    (name,) = [n for n in migrations(root) if n.endswith("_index_and_mood.sql")]
+    text = (root / "migrations" / name).read_text()
+    assert "CREATE INDEX CONCURRENTLY users_name ON public.users" in text
+    assert 'mode="non-transactional"' in text
+    applied = pgmt_git(root, "migrate", "apply", "--target-url", url)
+    assert "section 3/3 create_index_users_name: done" in applied.stderr
+    assert target_conn.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = "
+                               "'public.users_name'::regclass").fetchone() == (True,)
+    pgmt_git(root, "migrate", "diff", "--target-url", url, "--against", "schema")
