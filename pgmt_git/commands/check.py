@@ -25,7 +25,7 @@ import click
 
 from pgmt_git.commands.context import AppContext, pass_app
 from pgmt_git.errors import SourceError, UsageError
-from pgmt_git.git.published import Finding, Rule
+from pgmt_git.git.rules import Finding, Rule
 
 if TYPE_CHECKING:
     from pgmt_git.git.guard import Guard, ProjectAt
@@ -131,7 +131,8 @@ class _Checker:
 
     def _guard_results(self, result: ProjectResult, project: ProjectAt,
                        findings: list[Finding]) -> None:
-        from pgmt_git.git.published import RULE_GROUPS, Layout
+        from pgmt_git.git.published import Layout
+        from pgmt_git.git.rules import RULE_GROUPS
 
         layout = Layout.of(project.root, project.settings)
         mine = [f for f in findings if layout.kind(f.path) is not None]

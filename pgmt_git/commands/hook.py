@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from pgmt_git.errors import UsageError
-from pgmt_git.git.published import RULE_GROUPS, Finding, Rule
+from pgmt_git.git.rules import RULE_GROUPS, Finding, Rule
 
 if TYPE_CHECKING:  # pygit2 is imported when a hook runs, not when the CLI is built
     from pgmt_git.git.guard import Guard, GuardReport

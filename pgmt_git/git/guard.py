@@ -2,7 +2,7 @@
 
 Every ``pgmt.yaml`` in the checked tree is a project. For each of its protected refs, the
 files the branch changed are those that differ between the merge base (of the branch and
-that ref) and the checked tree; published.py judges them against the ref's tree. Only git
+that ref) and the checked tree; rules.py judges them against the ref's tree. Only git
 objects are read, never a checkout or a database, and only the blobs that differ are read:
 a repository with thousands of migrations costs one tree diff, not thousands of reads.
 
@@ -21,14 +21,8 @@ from typing import TYPE_CHECKING
 from pgmt_git.errors import GitError
 from pgmt_git.git import repo as git
 from pgmt_git.git.config_cache import ConfigCache
-from pgmt_git.git.published import (
-    Change,
-    Finding,
-    Layout,
-    ProjectSettings,
-    Published,
-    check_changes,
-)
+from pgmt_git.git.published import Layout, ProjectSettings, Published
+from pgmt_git.git.rules import Change, Finding, check_changes
 from pgmt_git.git.repo import CommitFiles, Files, IndexFiles, PathChange, Repo
 
 if TYPE_CHECKING:

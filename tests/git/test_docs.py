@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from pgmt_git.commands.hook import HOOK_NAMES
-from pgmt_git.git.published import RULE_GROUPS
+from pgmt_git.git.rules import RULE_GROUPS
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""The rules of published.py on inline data: no git, no database."""
+"""published.py and rules.py on inline data: no git, no database."""
 
 from __future__ import annotations
 
@@ -7,12 +7,9 @@ import hashlib
 import pytest
 
 from pgmt_git.config import parse_config_text
-from pgmt_git.git.published import (
+from pgmt_git.git.published import FileKind, Layout, ProjectSettings, Published
+from pgmt_git.git.rules import (
     Change,
-    FileKind,
-    Layout,
-    ProjectSettings,
-    Published,
     Rule,
     check_changes,
     conflict_marker_line,
