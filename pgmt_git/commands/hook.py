@@ -28,6 +28,15 @@ if TYPE_CHECKING:  # pygit2 is imported when a hook runs, not when the CLI is bu
 SKIP_ENV = "PGMT_GIT_SKIP"
 USAGE = ("usage: pgmt-git hook {pre-commit,pre-push,post-rewrite,post-merge} "
          f"[--rules {','.join(RULE_GROUPS)}] [git's hook arguments]")
+HELP = """
+
+  pre-commit     the index against the protected refs; exit 1 refuses the commit
+  pre-push       every commit being pushed; exit 1 refuses the push
+  post-rewrite   HEAD after a rebase or an amend (warnings only)
+  post-merge     HEAD after a merge or a pull (warnings only)
+
+`pgmt-git install --hooks` installs them. PGMT_GIT_SKIP=1 skips the checks with a warning.
+"""
 PREFIX = "pgmt-git: "
 
 
@@ -37,7 +46,7 @@ def main(argv: Sequence[str], *, stdin: TextIO | None = None, stderr: TextIO | N
     err = stderr or sys.stderr
     env = os.environ if environ is None else environ
     if argv[:1] in (["-h"], ["--help"]) or not argv:
-        print(f"{USAGE}\n\n{__doc__.split(chr(10) + chr(10))[1]}", file=err)
+        print(USAGE + HELP, file=err, end="")
         return 0 if argv else 2
     name, rules, args = parse_args(argv)
     if skipped(env):
