@@ -179,7 +179,8 @@ class _Checker:
 
         config = self.guard.config(project)
         url = self._shadow_url or config.databases.shadow_url
-        return Oracle(resolve_server(url), config, cache=self._cache)
+        return Oracle(resolve_server(url), config, cache=self._cache,
+                      progress=self.app.replay_progress())
 
     def _check_replay(self, result: ProjectResult, project: ProjectAt, loaded: Project,
                       oracle: Oracle) -> str:

@@ -116,9 +116,11 @@ class Guard:
         # A project the commit deleted is checked as the protected refs have it.
         for ref in self._refs_override or git.default_protected_refs(self.repo):
             ref_commit = git.commit_of(self.repo, ref)
-            published = CommitFiles(self.repo, ref_commit, label=ref) if ref_commit else None
+            if ref_commit is None:
+                continue
+            published = CommitFiles(self.repo, ref_commit, label=ref)
             pending += [(path, published) for path in self._find_configs(published)
-                        if target.blob_id(path) is None] if published else []
+                        if target.blob_id(path) is None]
         self._check(report, target, target.commit_id, pending,
                     label=label or f"commit {target.commit_id[:7]}", commit=target.commit_id)
 

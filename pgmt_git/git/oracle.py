@@ -20,6 +20,7 @@ from pgmt_git.config import Config
 if TYPE_CHECKING:
     from pgmt_git.diff import Catalog
     from pgmt_git.pg.plan import ReplaySource
+    from pgmt_git.pg.replay import Progress
     from pgmt_git.pg.server import Server
 
 
@@ -40,10 +41,12 @@ def comparable(value: str) -> bool:
 class Oracle:
     """Catalogs of replayed states on one shadow server, through the replay cache."""
 
-    def __init__(self, server: Server, config: Config, *, cache: bool = True) -> None:
+    def __init__(self, server: Server, config: Config, *, cache: bool = True,
+                 progress: Progress | None = None) -> None:
         self.server = server
         self._config = config
         self._cache = cache
+        self._progress = progress
 
     def catalog(self, files: Sequence[ReplaySource]) -> Catalog:
         """The catalog of the state ``files`` replay to (roles, schema or chain files)."""
@@ -61,5 +64,5 @@ class Oracle:
         from pgmt_git.pg.cache import replayed_state
 
         with replayed_state(self.server, files, cache=self._cache,
-                            limits=self._config.git.cache) as state:
+                            limits=self._config.git.cache, progress=self._progress) as state:
             yield state.conninfo
