@@ -296,3 +296,30 @@ def test_a_deleted_project_fails(ws: Workspace, capsys: pytest.CaptureFixture[st
     assert code == 1
     assert report["projects"] == []
     assert {f["rule"] for f in report["failures"]} == {"published-deleted"}
+
+
+def test_a_migration_from_migrate_new_has_a_fresh_hash_until_main_moves(
+        ws: Workspace, unique: str, capsys: pytest.CaptureFixture[str]) -> None:
+    ws.write("schema/t.sql", schema_text(unique, "age int"))
+    assert run(["migrate", "new", "add age"]) == 0
+    capsys.readouterr()
+    [generated] = [p.name for p in (ws.path / "migrations").iterdir()
+                   if p.name not in chain_files(unique)]
+    commit(ws, "generated")
+    code, report = check_json(capsys)
+    assert code == 0, report["failures"]
+    assert report["projects"][0]["branch_migrations"] == [f"migrations/{generated}"]
+
+    ws.git("checkout", "-q", "main")
+    add_column(ws, unique, 250, "score")
+    ws.write("schema/t.sql", schema_text(unique, "score int"))
+    commit(ws, "score")
+    ws.git("push", "-q", "origin", "main")
+    ws.git("checkout", "-q", "feature")
+    ws.git("rebase", "-q", "-X", "theirs", "origin/main")
+    ws.write("schema/t.sql", schema_text(unique, "score int", "age int"))
+    commit(ws, "schema")
+    code, report = check_json(capsys)
+    assert code == 1
+    assert [(f["rule"], f["path"]) for f in report["failures"]] == [
+        ("stale-from-hash", f"migrations/{generated}")]
