@@ -22,7 +22,8 @@ from typing import Union
 
 __all__ = [
     "Catalog", "Collation", "Column", "CompositeType", "Constraint", "ConstraintType",
-    "DbObject", "DefaultPrivileges", "Domain", "DomainConstraint", "EnumType", "EventTrigger", "Extension",
+    "DbObject", "DefaultPrivileges", "Domain", "DomainConstraint", "EnumType", "EventTrigger",
+    "Extension",
     "ForeignKey", "Function", "FunctionKind", "Identity", "Index", "Kind",
     "MaterializedView", "ObjectId", "Policy", "Privilege", "RangeType", "ReplicaIdentity",
     "Schema", "Sequence", "SequenceOptions", "Table", "Trigger", "View", "column_id",

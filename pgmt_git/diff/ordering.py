@@ -15,8 +15,9 @@ Edges, "x before y":
 
 Ties are broken by phase (drops, alterations, creations, comments), then kind, then id,
 then the differ's own order (which puts the steps of one column's change in the order
-PostgreSQL needs them): the same changes always come out in the same order. A cycle (which the rules above should
-not produce) is broken at the smallest remaining change, still deterministically.
+PostgreSQL needs them): the same changes always come out in the same order. A cycle (which
+the rules above should not produce) is broken at the smallest remaining change, still
+deterministically.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from pgmt_git.diff import DiffOptions, diff_catalogs, render_sql
+from pgmt_git.diff import Change, DiffOptions, diff_catalogs, render_sql
 from pgmt_git.pg.server import Server, connect
 from tests.diff.roundtrip import read_state, round_trip
 
@@ -82,7 +82,7 @@ def test_case_round_trips(pg_server: Server, available_extensions: frozenset[str
         _check_expectations(case, outcome.sql, outcome.changes)
 
 
-def _check_expectations(case: Path, sql: str, changes: tuple[object, ...]) -> None:
+def _check_expectations(case: Path, sql: str, changes: tuple[Change, ...]) -> None:
     expected = case / "expected.sql"
     if expected.is_file():
         assert sql == _read(expected)
@@ -90,5 +90,5 @@ def _check_expectations(case: Path, sql: str, changes: tuple[object, ...]) -> No
     if hazards.is_file():
         wanted = sorted(line.strip() for line in _read(hazards).splitlines()
                         if line.strip() and line.strip() != "-")
-        found = sorted({h.kind.value for c in changes for h in c.hazards})  # type: ignore[attr-defined]
+        found = sorted({h.kind.value for c in changes for h in c.hazards})
         assert found == wanted, f"hazards: {found}\n{sql}"
