@@ -29,6 +29,9 @@ class HazardKind(str, enum.Enum):
     RECREATES_DEPENDENTS = "recreates_dependents"
     # Cannot be undone by a later migration without a rebuild (ALTER TYPE ... ADD VALUE).
     IRREVERSIBLE = "irreversible"
+    # A column lands at the end of its table although the target has it before others
+    # (PostgreSQL adds columns last); pgmt's migration.column_order decides what to do.
+    COLUMN_ORDER = "column_order"
 
 
 @dataclass(frozen=True, order=True)

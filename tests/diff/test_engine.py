@@ -242,3 +242,13 @@ def test_hints_order_what_pg_depend_does_not_know() -> None:
         "create_function public.a_uses_b()", "create_function public.b()"]
     assert actions(diff_catalogs(catalog(), new, hints=[(a.id, b.id)])) == [
         "create_function public.b()", "create_function public.a_uses_b()"]
+
+
+def test_a_column_added_in_the_middle_carries_a_column_order_hazard() -> None:
+    old = catalog(table("t", col("a"), col("c")))
+    middle = catalog(table("t", col("a"), col("b"), col("c")))
+    end = catalog(table("t", col("a"), col("c"), col("b")))
+    [added] = diff_catalogs(old, middle)
+    assert [h.kind for h in added.hazards] == [HazardKind.COLUMN_ORDER]
+    [added] = diff_catalogs(old, end)
+    assert added.hazards == ()

@@ -149,11 +149,13 @@ def _diff_columns(ctx: DiffContext, old: Table, new: Table) -> None:
     for column in old.columns:
         if column.name not in new_columns and not column.inherited:
             _drop_column(ctx, old.id, column)
-    for column in new.columns:
+    kept = [c.name for c in new.columns if c.name in old_columns]
+    for position, column in enumerate(new.columns):
         previous = old_columns.get(column.name)
         if previous is None:
             if not column.inherited:
-                _add_column(ctx, new.id, column)
+                later = [n for n in kept if new.columns.index(new.column(n)) > position]
+                _add_column(ctx, new.id, column, before=later[0] if later else None)
         elif not (column.inherited or previous.inherited):
             _diff_column(ctx, new.id, previous, column)
 
@@ -164,8 +166,14 @@ def _drop_column(ctx: DiffContext, table: ObjectId, column: Column) -> None:
     ctx.emit(ch.DropColumn(table, column, owned, hazards=(hazard,)))
 
 
-def _add_column(ctx: DiffContext, table: ObjectId, column: Column) -> None:
+def _add_column(ctx: DiffContext, table: ObjectId, column: Column, *,
+                before: str | None = None) -> None:
+    """``before``: an existing column the target has after this one (it will not be)."""
     hazards = []
+    if before is not None:
+        hazards.append(Hazard(HazardKind.COLUMN_ORDER,
+                              f"{column.name} goes at the end of {table.name}, not before "
+                              f"{before}"))
     if column.identity is not None or column.generated is not None or (
             column.default is not None and _volatile(column.default)):
         hazards.append(Hazard(HazardKind.TABLE_REWRITE,
