@@ -122,10 +122,22 @@ def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code instead of exiting (for tests and hooks)."""
+    """Run the CLI and return its exit code instead of exiting (for tests and hooks).
+
+    The caller's working directory (``-C`` changes it) and SIGTERM handler are restored.
+    """
+    cwd = os.getcwd()
+    previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    try:
+        return _run(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        os.chdir(cwd)
+
+
+def _run(argv: list[str] | None) -> int:
     import click
 
-    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
         # Without standalone mode, click returns ctx.exit()'s code instead of exiting.
         code = app().main(args=argv, prog_name="pgmt-git", standalone_mode=False)

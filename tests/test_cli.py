@@ -75,3 +75,11 @@ def test_bad_source_specs_are_usage_errors(text: str) -> None:
 
     with pytest.raises(UsageError):
         parse_source_spec(text)
+
+
+def test_run_restores_the_working_directory(tmp_path: Path) -> None:
+    import os
+
+    before = os.getcwd()
+    assert run(["-C", str(tmp_path), "replay", "nonsense"]) == 2
+    assert os.getcwd() == before

@@ -170,3 +170,19 @@ def test_outside_a_repository_revisions_are_refused(tmp_path: Path) -> None:
     write(tmp_path, {"pgmt.yaml": CONFIG})
     with pytest.raises(GitError, match="not inside a git repository"):
         load_project(ProjectSource.revision("HEAD"), start_dir=tmp_path)
+
+
+def test_index_is_the_one_git_index_file_names(history: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`git commit -a` hands hooks a temporary index through GIT_INDEX_FILE."""
+    write(history, {"schema/temp.sql": "CREATE TABLE temp ();\n"})
+    other_index = history / ".git" / "other-index"
+    env_git = {"GIT_INDEX_FILE": str(other_index)}
+    import subprocess
+
+    subprocess.run(["git", "read-tree", "HEAD"], cwd=history, env={**os.environ, **env_git}, check=True)
+    subprocess.run(["git", "add", "schema/temp.sql"], cwd=history, env={**os.environ, **env_git},
+                   check=True)
+    assert "schema/temp.sql" not in [f.path for f in load_project(ProjectSource.index(), start_dir=history).schema_files]
+    monkeypatch.setenv("GIT_INDEX_FILE", str(other_index))
+    staged = load_project(ProjectSource.index(), start_dir=history)
+    assert "schema/temp.sql" in [f.path for f in staged.schema_files]

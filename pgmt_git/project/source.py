@@ -164,11 +164,19 @@ def load_project(
 
 def _git_tree(source: ProjectSource, root: Path) -> FileTree:
     # Imported here: reading the work tree must not pay for pygit2.
-    from pgmt_git.git.repo import CommitTree, IndexTree, open_repo, project_prefix
+    from pgmt_git.git.repo import (
+        CommitTree,
+        IndexTree,
+        open_repo,
+        open_repo_from_env,
+        project_prefix,
+    )
 
+    if source.kind is SourceKind.INDEX:
+        # As git hooks see it: `git commit -a` stages into the index GIT_INDEX_FILE names.
+        repo = open_repo_from_env(root)
+        return IndexTree(repo, project_prefix(repo, root))
     repo = open_repo(root)
     prefix = project_prefix(repo, root)
-    if source.kind is SourceKind.INDEX:
-        return IndexTree(repo, prefix)
     assert source.rev is not None
     return CommitTree(repo, source.rev, prefix)
