@@ -97,11 +97,9 @@ class Deployment:
             self.reporter.notice(f"{status.migration.path}: its from= hash is of another "
                                  "pgmt-git version; the target's state is not checked")
             return
-        from pgmt_git.pg.catalog.loader import load_catalog
+        from pgmt_git.pg.states import load_managed
 
-        config = self.project.config
-        actual = catalog_hash(load_catalog(self.conn, objects_filter=config.objects,
-                                           tracking_table=config.migration.tracking_table))
+        actual = catalog_hash(load_managed(self.conn, self.project.config))
         if actual == header.from_hash:
             return
         message = (f"{status.migration.path} was generated against a database state "

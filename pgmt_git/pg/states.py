@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from pgmt_git.diff import Catalog, Change, diff_catalogs
-from pgmt_git.diff.model import ObjectId
+from pgmt_git.config import Config
+from pgmt_git.diff.model import Kind, ObjectId
 from pgmt_git.pg.cache import replayed_state
 from pgmt_git.pg.plan import ReplaySource
 from pgmt_git.pg.replay import Progress
@@ -33,12 +34,7 @@ class StateReader:
         return self._server
 
     def load(self, conninfo_or_conn: object) -> Catalog:
-        from pgmt_git.pg.catalog.loader import load_catalog
-
-        config = self.project.config
-        return load_catalog(conninfo_or_conn,  # type: ignore[arg-type]
-                            objects_filter=config.objects,
-                            tracking_table=config.migration.tracking_table)
+        return load_managed(conninfo_or_conn, self.project.config)
 
     def files(self, inputs: Sequence[ReplaySource]) -> Catalog:
         with self.replayed(inputs) as conninfo:
@@ -57,6 +53,28 @@ class StateReader:
 
     def schema(self) -> Catalog:
         return self.files(self.project.schema_inputs())
+
+
+def load_managed(conninfo_or_conn: object, config: Config) -> Catalog:
+    """The catalog the lifecycle compares: pgmt's object filters, without the tracking
+    tables, and without a tracking schema other than ``public`` that holds nothing else
+    (it exists on a target because pgmt needs it, not because the project declares it)."""
+    from pgmt_git.pg.catalog.loader import load_catalog
+
+    tracking = config.migration.tracking_table
+    catalog = load_catalog(conninfo_or_conn,  # type: ignore[arg-type]
+                           objects_filter=config.objects, tracking_table=tracking)
+    return without_tracking_schema(catalog, tracking.schema)
+
+
+def without_tracking_schema(catalog: Catalog, schema: str) -> Catalog:
+    oid = ObjectId(Kind.SCHEMA, "", schema)
+    if schema == "public" or oid not in catalog:
+        return catalog
+    if any(o.schema == schema for o in catalog if o != oid):
+        return catalog
+    kept = {o: obj for o, obj in catalog.objects.items() if o != oid}
+    return Catalog(kept, frozenset((a, b) for a, b in catalog.depends if oid not in (a, b)))
 
 
 def touched(change: Change) -> set[ObjectId]:

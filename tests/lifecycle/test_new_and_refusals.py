@@ -136,3 +136,22 @@ def test_generated_sections_apply_on_a_live_table(tmp_path: Path, target_db: Tar
     assert target_conn.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = "
                                "'public.users_name'::regclass").fetchone() == (True,)
     pgmt_git(root, "migrate", "diff", "--target-url", url, "--against", "schema")
+
+
+def test_a_tracking_schema_of_its_own_is_not_drift(tmp_path: Path, target_db: Target,
+                                                   target_conn: psycopg.Connection,
+                                                   shadow_env: None) -> None:
+    config = "migration:\n  filename_prefix: V\n  tracking_table:\n    schema: deploy\n"
+    root = write_project(tmp_path / "p", {"schema/users.sql": USERS}, config=config)
+    url = target_db.conninfo
+    missing = pgmt_git(root, "migrate", "apply", "--target-url", url, check=1)
+    assert "schema deploy for the tracking tables does not exist" in missing.stderr
+    target_conn.execute("CREATE SCHEMA deploy")
+    pgmt_git(root, "migrate", "new", "users")
+    pgmt_git(root, "migrate", "apply", "--target-url", url)
+    (root / "schema/users.sql").write_text(USERS + "CREATE TABLE t (a int);\n")
+    pgmt_git(root, "migrate", "new", "t")
+    pgmt_git(root, "migrate", "apply", "--target-url", url)  # its from= matches the target
+    assert target_conn.execute("SELECT count(*) FROM deploy.pgmt_migrations").fetchone() == (2,)
+    pgmt_git(root, "migrate", "diff", "--target-url", url)
+    pgmt_git(root, "migrate", "verify", "--target-url", url)
