@@ -117,7 +117,11 @@ class ProgressReporter:
         self._app.debug(f"  section {position}/{total} {name}: already completed, skipped")
 
     def section_start(self, position: int, total: int, section: Section) -> None:
-        self._show(f"Section {position}/{total}: {section.name} ...")
+        if self._live:
+            self._show(f"Section {position}/{total}: {section.name} ...")
+        else:
+            self._app.debug(f"  section {position}/{total} {section.name} "
+                            f"({section.mode.value}) ...")
 
     def attempt_failed(self, position: int, total: int, section: Section, attempt: int,
                        failure: str, delay_ms: int | None) -> None:
@@ -125,8 +129,12 @@ class ProgressReporter:
         if delay_ms is None:
             self._line(f"  section {position}/{total} {section.name}: {tries} failed: {failure}")
             return
-        self._app.debug(f"  section {position}/{total} {section.name}: {tries} failed: "
-                        f"{failure}; retrying in {delay_ms / 1000:g} s")
+        line = (f"  section {position}/{total} {section.name}: {tries} failed: {failure}; "
+                f"retrying in {delay_ms / 1000:g} s")
+        if not self._live:
+            self._app.info(line)
+            return
+        self._app.debug(line)
         self._show(f"Section {position}/{total}: {section.name} ... retrying "
                    f"{attempt + 1}/{section.retry_attempts}")
 
