@@ -100,7 +100,8 @@ def _create_table(c: ch.CreateTable) -> Sequence[str]:
     if t.partition_of is not None:
         body = f"PARTITION OF {table_name(t.partition_of)} {t.partition_bound}"
     else:
-        columns = ",\n".join(f"    {column_definition(col)}" for col in t.columns)
+        columns = ",\n".join(f"    {column_definition(col)}" for col in t.columns
+                              if not col.inherited)  # the parents give the others
         body = f"(\n{columns}\n)" if columns else "()"
         if t.inherits:
             body += f" INHERITS ({', '.join(table_name(p) for p in t.inherits)})"

@@ -1,0 +1,1 @@
+CREATE FUNCTION f(x int, y int DEFAULT 1) RETURNS int LANGUAGE sql AS 'SELECT x + y';

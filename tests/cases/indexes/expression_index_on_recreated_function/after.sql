@@ -1,0 +1,3 @@
+CREATE FUNCTION norm(t text) RETURNS varchar LANGUAGE sql IMMUTABLE AS 'SELECT lower(t)';
+CREATE TABLE t (a text);
+CREATE INDEX t_norm ON t (norm(a));

@@ -1,0 +1,3 @@
+CREATE TABLE t (a int);
+CREATE TABLE u (b int);
+CREATE SEQUENCE s OWNED BY u.b;
