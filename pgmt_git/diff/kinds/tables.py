@@ -66,14 +66,9 @@ def recreate_table(ctx: DiffContext, old: Table, new: Table) -> None:
     """A table whose partitioning changes is dropped and created again, with its
     constraints, indexes, triggers, policies and partitions; sequences its columns own are
     released first and owned again afterwards, so the drop does not take them."""
-    owned = [seq for seq in ctx.new.of_kind(Kind.SEQUENCE)
-             if isinstance(seq, Sequence) and seq.id in ctx.old
-             and isinstance(ctx.old[seq.id], Sequence)
-             and ctx.old[seq.id].owned_by is not None  # type: ignore[union-attr]
-             and ctx.old[seq.id].owned_by.parent == old.id]  # type: ignore[union-attr]
-    for seq in owned:
-        previous = ctx.old[seq.id].owned_by  # type: ignore[union-attr]
-        ctx.emit(ch.SetSequenceOwnedBy(seq.id, None, previous))
+    owned = _sequences_owned_by(ctx, old.id)
+    for previous, current in owned:
+        ctx.emit(ch.SetSequenceOwnedBy(current.id, None, previous.owned_by))
     hazard = Hazard(HazardKind.DATA_LOSS,
                     f"{new.name} is dropped and created again: its rows are lost")
     ctx.emit(ch.DropTable(old, hazards=(hazard,)))
@@ -81,16 +76,35 @@ def recreate_table(ctx: DiffContext, old: Table, new: Table) -> None:
     _replica_identity(ctx, None, new)
     ctx.comments_of_created(new)
     ctx.recreated.add(new.id)
-    for seq in owned:
-        if isinstance(seq, Sequence) and seq.owned_by is not None:
-            ctx.emit(ch.SetSequenceOwnedBy(seq.id, seq.owned_by))
+    for _, current in owned:
+        if current.owned_by is not None:
+            ctx.emit(ch.SetSequenceOwnedBy(current.id, current.owned_by))
     create_children(ctx, new.id)
-    for partition in ctx.new.of_kind(Kind.TABLE):
-        if (isinstance(partition, Table) and partition.partition_of == new.id
-                and partition.id in ctx.old and partition.id not in ctx.recreated):
-            old_partition = ctx.old[partition.id]
-            assert isinstance(old_partition, Table)
+    for old_partition, partition in _partitions(ctx, new.id):
+        if partition.id not in ctx.recreated:
             recreate_table(ctx, old_partition, partition)
+
+
+def _sequences_owned_by(ctx: DiffContext, table: ObjectId) -> list[tuple[Sequence, Sequence]]:
+    """(old, new) of the sequences kept by the target that a column of ``table`` owns."""
+    found = []
+    for current in ctx.new.of_kind(Kind.SEQUENCE):
+        previous = ctx.old.get(current.id)
+        if (isinstance(current, Sequence) and isinstance(previous, Sequence)
+                and previous.owned_by is not None and previous.owned_by.parent == table):
+            found.append((previous, current))
+    return found
+
+
+def _partitions(ctx: DiffContext, parent: ObjectId) -> list[tuple[Table, Table]]:
+    """(old, new) of the tables the target has as partitions of ``parent``."""
+    found = []
+    for partition in ctx.new.of_kind(Kind.TABLE):
+        previous = ctx.old.get(partition.id)
+        if (isinstance(partition, Table) and isinstance(previous, Table)
+                and partition.partition_of == parent):
+            found.append((previous, partition))
+    return found
 
 
 # --------------------------------------------------------------------------- settings
@@ -149,13 +163,13 @@ def _diff_columns(ctx: DiffContext, old: Table, new: Table) -> None:
     for column in old.columns:
         if column.name not in new_columns and not column.inherited:
             _drop_column(ctx, old.id, column)
-    kept = [c.name for c in new.columns if c.name in old_columns]
     for position, column in enumerate(new.columns):
         previous = old_columns.get(column.name)
         if previous is None:
             if not column.inherited:
-                later = [n for n in kept if new.columns.index(new.column(n)) > position]
-                _add_column(ctx, new.id, column, before=later[0] if later else None)
+                later = next((c.name for c in new.columns[position + 1:]
+                              if c.name in old_columns), None)
+                _add_column(ctx, new.id, column, before=later)
         elif not (column.inherited or previous.inherited):
             _diff_column(ctx, new.id, previous, column)
 
