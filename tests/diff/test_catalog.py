@@ -89,6 +89,6 @@ def test_reads_inside_one_read_only_transaction(pg_server: Server) -> None:
 
 def test_storage_parameters_go_before_deferrability() -> None:
     assert with_storage_parameters("PRIMARY KEY (a) DEFERRABLE", ["fillfactor=70"]) == (
-        "PRIMARY KEY (a) WITH (fillfactor=70) DEFERRABLE")
+        "PRIMARY KEY (a) WITH (fillfactor='70') DEFERRABLE")
     assert with_storage_parameters("UNIQUE (a)", ["fillfactor=70", "deduplicate_items=off"]) == (
-        "UNIQUE (a) WITH (fillfactor=70, deduplicate_items=off)")
+        "UNIQUE (a) WITH (fillfactor='70', deduplicate_items='off')")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff.model import Kind, ObjectId
-from pgmt_git.diff.quoting import qualified, quote_ident
+from pgmt_git.diff.quoting import qualified, quote_ident, quote_literal
 
 
 def ref(oid: ObjectId) -> str:
@@ -51,3 +52,25 @@ def renders(change_type: type) -> Callable[[Render], Render]:
         RENDERERS[change_type] = fn
         return fn
     return register
+
+
+_OPTION_NAME = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?\Z")
+
+
+def storage_parameters(options: tuple[str, ...]) -> str:
+    """``name=value`` reloptions as a WITH/SET list, every value a literal (as pg_dump
+    writes them): the text comes from the catalog, but is never trusted as SQL."""
+    parts = []
+    for option in options:
+        name, _, value = option.partition("=")
+        if not _OPTION_NAME.match(name):
+            raise ValueError(f"unexpected storage parameter name: {name!r}")
+        parts.append(f"{name}={quote_literal(value)}")
+    return ", ".join(parts)
+
+
+def storage_parameter_names(names: tuple[str, ...]) -> str:
+    for name in names:
+        if not _OPTION_NAME.match(name):
+            raise ValueError(f"unexpected storage parameter name: {name!r}")
+    return ", ".join(names)

@@ -15,11 +15,11 @@ from pgmt_git.diff.model import (
     View,
 )
 from pgmt_git.diff.quoting import qualified, quote_ident, quote_ident_list, quote_literal
-from pgmt_git.diff.sql.common import ref, renders, table_name
+from pgmt_git.diff.sql.common import ref, renders, storage_parameters, table_name
 
 
 def _view_options(options: tuple[str, ...]) -> str:
-    return f" WITH ({', '.join(options)})" if options else ""
+    return f" WITH ({storage_parameters(options)})" if options else ""
 
 
 @renders(ch.CreateView)

@@ -8,7 +8,14 @@ from dataclasses import replace
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff.model import Column, Identity, ReplicaIdentity, SequenceOptions
 from pgmt_git.diff.quoting import qualified, quote_ident
-from pgmt_git.diff.sql.common import alter_column, ref, renders, table_name
+from pgmt_git.diff.sql.common import (
+    alter_column,
+    ref,
+    renders,
+    storage_parameter_names,
+    storage_parameters,
+    table_name,
+)
 
 
 def _sequence_options(o: SequenceOptions, *, with_type: bool = True) -> str:
@@ -109,7 +116,7 @@ def _create_table(c: ch.CreateTable) -> Sequence[str]:
     if t.partition_key is not None:
         sql += f" PARTITION BY {t.partition_key}"
     if t.reloptions:
-        sql += f" WITH ({', '.join(t.reloptions)})"
+        sql += f" WITH ({storage_parameters(t.reloptions)})"
     out = [sql]
     if t.rls_enabled:
         out.append(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")
@@ -196,9 +203,10 @@ def _set_logged(c: ch.SetTableLogged) -> Sequence[str]:
 def _set_options(c: ch.SetTableOptions) -> Sequence[str]:
     out = []
     if c.reset:
-        out.append(f"ALTER TABLE {table_name(c.table_id)} RESET ({', '.join(c.reset)})")
+        out.append(f"ALTER TABLE {table_name(c.table_id)} RESET "
+                   f"({storage_parameter_names(c.reset)})")
     if c.set:
-        out.append(f"ALTER TABLE {table_name(c.table_id)} SET ({', '.join(c.set)})")
+        out.append(f"ALTER TABLE {table_name(c.table_id)} SET ({storage_parameters(c.set)})")
     return out
 
 

@@ -307,10 +307,12 @@ _DEFERRABILITY = re.compile(r"( DEFERRABLE)?( INITIALLY DEFERRED)?\Z")
 
 def with_storage_parameters(definition: str, options: list[str]) -> str:
     """``PRIMARY KEY (a) DEFERRABLE`` + [fillfactor=70] ->
-    ``PRIMARY KEY (a) WITH (fillfactor=70) DEFERRABLE``."""
+    ``PRIMARY KEY (a) WITH (fillfactor='70') DEFERRABLE``."""
     found = _DEFERRABILITY.search(definition)
     cut = found.start() if found else len(definition)
-    return f"{definition[:cut]} WITH ({', '.join(options)}){definition[cut:]}"
+    parameters = ", ".join(f"{name}={quote_literal(value)}"
+                           for name, _, value in (o.partition("=") for o in options))
+    return f"{definition[:cut]} WITH ({parameters}){definition[cut:]}"
 
 
 def _default_privileges(row: dict[str, Any]) -> DefaultPrivileges:
