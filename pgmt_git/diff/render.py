@@ -21,11 +21,14 @@ __all__ = ["Statement", "ref", "render_sql", "render_statements"]
 @dataclass(frozen=True)
 class Statement:
     """One SQL statement (no trailing semicolon). ``commit_after``: what it makes is usable
-    only once committed (``ALTER TYPE ... ADD VALUE``), so it ends its transaction."""
+    only once committed (``ALTER TYPE ... ADD VALUE``), so it ends its transaction.
+    ``transactional`` False: it must run outside any transaction block (CONCURRENTLY), in
+    a non-transactional section."""
 
     sql: str
     change: ch.Change
     commit_after: bool = False
+    transactional: bool = True
 
 
 def render_statements(changes: Iterable[ch.Change]) -> tuple[Statement, ...]:
@@ -35,7 +38,8 @@ def render_statements(changes: Iterable[ch.Change]) -> tuple[Statement, ...]:
         if renderer is None:
             raise TypeError(f"no SQL rendering for {type(change).__name__}")
         commit_after = isinstance(change, ch.AddEnumValue)
-        out.extend(Statement(sql, change, commit_after) for sql in renderer(change))
+        out.extend(Statement(sql, change, commit_after, change.transactional)
+                   for sql in renderer(change))
     return tuple(out)
 
 

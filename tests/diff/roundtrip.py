@@ -14,8 +14,16 @@ from functools import lru_cache
 from pathlib import Path
 
 import pgserver
+import psycopg
 
-from pgmt_git.diff import Change, DiffOptions, diff_catalogs, render_sql, render_statements
+from pgmt_git.diff import (
+    Change,
+    DiffOptions,
+    Statement,
+    diff_catalogs,
+    render_sql,
+    render_statements,
+)
 from pgmt_git.diff.model import Catalog
 from pgmt_git.pg.cache import replayed_state, shadow_copy
 from pgmt_git.pg.catalog import load_catalog
@@ -70,23 +78,31 @@ class ApplyFailed(AssertionError):
 
 
 def apply(server: Server, dbname: str, changes: tuple[Change, ...], sql: str) -> None:
-    """Run the statements in one transaction, committing after those that need it."""
+    """Run the statements in one transaction, committing after those that need it; those
+    that cannot run in a transaction (CONCURRENTLY) run on their own."""
     statements = render_statements(changes)
     with connect(server, dbname) as conn:
         index = 0
         while index < len(statements):
+            if not statements[index].transactional:
+                _execute(conn, statements[index], sql)
+                index += 1
+                continue
             with conn.transaction():
-                while index < len(statements):
+                while index < len(statements) and statements[index].transactional:
                     statement = statements[index]
                     index += 1
-                    try:
-                        conn.execute(statement.sql)  # type: ignore[arg-type]
-                    except Exception as exc:
-                        raise ApplyFailed(
-                            f"statement failed: {statement.sql}\n{exc}\n--- whole script:\n"
-                            f"{sql}") from exc
+                    _execute(conn, statement, sql)
                     if statement.commit_after:
                         break
+
+
+def _execute(conn: psycopg.Connection, statement: Statement, sql: str) -> None:
+    try:
+        conn.execute(statement.sql)  # type: ignore[arg-type]
+    except Exception as exc:
+        raise ApplyFailed(f"statement failed: {statement.sql}\n{exc}\n--- whole script:\n"
+                          f"{sql}") from exc
 
 
 _DROPPED_LINES = re.compile(r"^(--|SET |SELECT pg_catalog\.set_config|\\(un)?restrict )")

@@ -7,7 +7,7 @@ A case is ``before.sql`` and ``after.sql`` (either may be empty), and optionally
 - ``hazards``: the hazard kinds before -> after must carry, one per line (``-`` for none);
 - ``roles.sql``: roles the states need (replayed first, as a project's roles file);
 - ``options``: diff options, one a line (``owners``: ownership is managed, and the dumps
-  are compared with their OWNER TO lines);
+  are compared with their OWNER TO lines; ``concurrent_indexes``);
 - ``requires``: ``extension <name>`` lines: the case is skipped on a server without them;
 - ``one_way``: why only before -> after can work (PostgreSQL cannot do the reverse); the
   reverse direction is then skipped with that reason.
@@ -63,7 +63,9 @@ def test_case_round_trips(pg_server: Server, available_extensions: frozenset[str
     before, after = _read(case / "before.sql"), _read(case / "after.sql")
     start, target = (before, after) if direction == "forward" else (after, before)
     roles = _read(case / "roles.sql")
-    options = DiffOptions(owners="owners" in _read(case / "options").split())
+    flags = _read(case / "options").split()
+    options = DiffOptions(owners="owners" in flags,
+                          concurrent_indexes="concurrent_indexes" in flags)
     outcome = round_trip(pg_server, start, target, roles, options)
     context = f"generated SQL:\n{outcome.sql}"
     assert outcome.second_diff == "", f"{context}\nsecond diff not empty:\n{outcome.second_diff}"

@@ -252,3 +252,17 @@ def test_a_column_added_in_the_middle_carries_a_column_order_hazard() -> None:
     assert [h.kind for h in added.hazards] == [HazardKind.COLUMN_ORDER]
     [added] = diff_catalogs(old, end)
     assert added.hazards == ()
+
+
+def test_concurrent_indexes_run_outside_transactions() -> None:
+    from pgmt_git.diff import DiffOptions, render_statements
+
+    t = table("t", col("a"))
+    index = Index(t.id, "t_a", "CREATE INDEX t_a ON public.t USING btree (a)")
+    changes = diff_catalogs(catalog(t), catalog(t, index),
+                            options=DiffOptions(concurrent_indexes=True))
+    [statement] = render_statements(changes)
+    assert statement.sql == "CREATE INDEX CONCURRENTLY t_a ON public.t USING btree (a)"
+    assert not statement.transactional
+    [plain] = render_statements(diff_catalogs(catalog(t), catalog(t, index)))
+    assert plain.transactional and "CONCURRENTLY" not in plain.sql

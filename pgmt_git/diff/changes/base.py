@@ -57,6 +57,11 @@ class Change:
         return False
 
     @property
+    def transactional(self) -> bool:
+        """False for what PostgreSQL refuses inside a transaction block (CONCURRENTLY)."""
+        return True
+
+    @property
     def phase(self) -> Phase:
         if self.creates:
             return Phase.CREATE

@@ -380,7 +380,10 @@ class AlterConstraintDeferrable(Change):
 
 @dataclass(frozen=True)
 class CreateIndex(Change):
+    """CREATE INDEX, CONCURRENTLY when ``concurrently`` (outside a transaction)."""
+
     index: Index
+    concurrently: bool = False
 
     @property
     def id(self) -> ObjectId:
@@ -390,10 +393,19 @@ class CreateIndex(Change):
     def creates(self) -> Ids:
         return (self.id,)
 
+    @property
+    def transactional(self) -> bool:
+        return not self.concurrently
+
 
 @dataclass(frozen=True)
 class DropIndex(Change):
     index: Index
+    concurrently: bool = False
+
+    @property
+    def transactional(self) -> bool:
+        return not self.concurrently
 
     @property
     def id(self) -> ObjectId:

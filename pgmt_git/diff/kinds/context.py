@@ -35,10 +35,16 @@ class Pairs(Generic[T]):
 
 @dataclass(frozen=True)
 class DiffOptions:
-    """What the diff manages beyond the schema itself. ``owners``: ALTER ... OWNER TO
-    (off by default, as in pgmt: who owns objects usually differs between environments)."""
+    """How the diff goes beyond the schema itself.
+
+    ``owners``: ALTER ... OWNER TO (off by default, as in pgmt: who owns objects usually
+    differs between environments). ``concurrent_indexes``: indexes of tables that exist
+    before the migration are created and dropped CONCURRENTLY (statements that must run
+    outside a transaction), not under a lock that blocks writes.
+    """
 
     owners: bool = False
+    concurrent_indexes: bool = False
 
 
 @dataclass

@@ -275,9 +275,13 @@ def _alter_deferrable(c: ch.AlterConstraintDeferrable) -> Sequence[str]:
 def _create_index(c: ch.CreateIndex) -> Sequence[str]:
     # A partitioned table's index reads back as ON ONLY (how pg_dump attaches the
     # partitions' indexes one by one); created without ONLY it covers every partition.
-    return [c.index.definition.replace(" ON ONLY ", " ON ", 1)]
+    text = c.index.definition.replace(" ON ONLY ", " ON ", 1)
+    if c.concurrently:
+        text = text.replace(" INDEX ", " INDEX CONCURRENTLY ", 1)
+    return [text]
 
 
 @renders(ch.DropIndex)
 def _drop_index(c: ch.DropIndex) -> Sequence[str]:
-    return [f"DROP INDEX {qualified(c.index.schema, c.index.name)}"]
+    concurrently = "CONCURRENTLY " if c.concurrently else ""
+    return [f"DROP INDEX {concurrently}{qualified(c.index.schema, c.index.name)}"]

@@ -1,0 +1,3 @@
+DROP INDEX CONCURRENTLY public.t_old;
+
+CREATE UNIQUE INDEX CONCURRENTLY t_a ON public.t USING btree (a);

@@ -1,0 +1,4 @@
+CREATE TABLE p (a int) PARTITION BY LIST (a);
+CREATE INDEX p_a ON p (a);
+CREATE TABLE n (a int);
+CREATE INDEX n_a ON n (a);

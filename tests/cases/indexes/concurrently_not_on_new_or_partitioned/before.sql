@@ -1,0 +1,1 @@
+CREATE TABLE p (a int) PARTITION BY LIST (a);
