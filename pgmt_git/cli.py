@@ -36,6 +36,7 @@ def app() -> click.Group:
     from pgmt_git.commands import diff as diff_cmd
     from pgmt_git.commands import init as init_cmd
     from pgmt_git.commands import install as install_cmd
+    from pgmt_git.commands import merge_driver as merge_driver_cmd
     from pgmt_git.commands import migrate as migrate_cmd
     from pgmt_git.commands import replay as replay_cmd
     from pgmt_git.commands import shadow as shadow_cmd
@@ -82,6 +83,7 @@ def app() -> click.Group:
     main.add_command(check_cmd.check)
     main.add_command(install_cmd.install)
     main.add_command(install_cmd.uninstall)
+    main.add_command(merge_driver_cmd.merge_driver)
     main.add_command(_hook_command())
     main.add_command(migrate_cmd.migrate)
     main.add_command(apply_cmd.apply)

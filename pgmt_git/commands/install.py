@@ -7,22 +7,11 @@ from pathlib import Path
 import click
 
 from pgmt_git.commands.context import AppContext, pass_app
-from pgmt_git.errors import UsageError
-
-NO_MERGE_DRIVER = ("this pgmt-git has no `merge-driver` command yet: registering it would "
-                   "make git fail every merge of a schema file that both sides changed")
 
 
 def _targets(hooks: bool, merge_driver: bool) -> tuple[bool, bool]:
     """Neither flag means both."""
     return (True, True) if not (hooks or merge_driver) else (hooks, merge_driver)
-
-
-def merge_driver_available() -> bool:
-    """Whether `pgmt-git merge-driver` exists: git would run it for every schema file."""
-    from pgmt_git.cli import app
-
-    return "merge-driver" in app().commands
 
 
 def _project(app: AppContext) -> tuple[Path, str]:
@@ -32,17 +21,10 @@ def _project(app: AppContext) -> tuple[Path, str]:
     return loaded.root, loaded.config.directories.schema_dir
 
 
-def install_into(app: AppContext, *, hooks: bool, merge_driver: bool, force: bool,
-                 chosen: bool = True) -> int:
-    """``chosen``: the merge driver was asked for by name (else it comes with ``install``)."""
+def install_into(app: AppContext, *, hooks: bool, merge_driver: bool, force: bool) -> int:
     from pgmt_git.git import install as setup
 
     cwd = Path.cwd()
-    if merge_driver and not merge_driver_available():
-        if chosen:
-            raise UsageError(NO_MERGE_DRIVER, hint="install the hooks only: --hooks")
-        app.info(f"merge driver not registered: {NO_MERGE_DRIVER}")
-        merge_driver = False
     # What can refuse comes first (no project, core.hooksPath): nothing is half done.
     project = _project(app) if merge_driver else None
     steps = setup.install_hooks(cwd, force=force) if hooks else []
@@ -81,10 +63,10 @@ def install(app: AppContext, hooks: bool, merge_driver: bool, force: bool) -> No
     Hooks go where git runs them (shared by linked worktrees); a hook already there is kept
     as <hook>.legacy and runs first. The merge driver is registered in the repository's git
     config, and the schema directory gets a `merge=pgmt` line in the project's
-    .gitattributes (commit it); only once this pgmt-git has the `merge-driver` command."""
+    .gitattributes (commit it): git then merges schema files with `pgmt-git merge-driver`."""
     want_hooks, want_driver = _targets(hooks, merge_driver)
     click.get_current_context().exit(install_into(
-        app, hooks=want_hooks, merge_driver=want_driver, force=force, chosen=merge_driver))
+        app, hooks=want_hooks, merge_driver=want_driver, force=force))
 
 
 @click.command()

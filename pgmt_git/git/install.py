@@ -25,7 +25,8 @@ MARKER = "# pgmt-git hook script"
 LEGACY_SUFFIX = ".legacy"
 MERGE_SECTION = "merge.pgmt"
 MERGE_DRIVER_NAME = "pgmt-git: SQL-aware merge of schema files"
-MERGE_DRIVER = "pgmt-git merge-driver %O %A %B %L %P"
+MERGE_DRIVER_ARGS = "merge-driver %O %A %B %L %P"
+MERGE_DRIVER = f"pgmt-git {MERGE_DRIVER_ARGS}"
 ATTRIBUTES_FILE = ".gitattributes"
 
 
@@ -167,10 +168,18 @@ def attributes_line(schema_dir: str) -> str:
     return f"{schema_dir.strip('/')}/**/*.sql merge=pgmt"
 
 
-def install_merge_driver(cwd: Path, project_root: Path, schema_dir: str) -> list[Step]:
+def merge_driver_command(command: str | None = None) -> str:
+    """``merge.pgmt.driver``: this installation's pgmt-git by absolute path, like the hooks
+    (git runs the driver through the shell, with whatever PATH the merging client has)."""
+    return f"{shlex.quote(command or pgmt_git_command())} {MERGE_DRIVER_ARGS}"
+
+
+def install_merge_driver(cwd: Path, project_root: Path, schema_dir: str, *,
+                         command: str | None = None) -> list[Step]:
+    driver = merge_driver_command(command)
     git_output(cwd, "config", f"{MERGE_SECTION}.name", MERGE_DRIVER_NAME)
-    git_output(cwd, "config", f"{MERGE_SECTION}.driver", MERGE_DRIVER)
-    steps = [Step(f"registered the merge driver: {MERGE_SECTION}.driver = {MERGE_DRIVER}")]
+    git_output(cwd, "config", f"{MERGE_SECTION}.driver", driver)
+    steps = [Step(f"registered the merge driver: {MERGE_SECTION}.driver = {driver}")]
     attributes = project_root / ATTRIBUTES_FILE
     line = attributes_line(schema_dir)
     text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""

@@ -9,18 +9,11 @@ from pathlib import Path
 import pytest
 
 from pgmt_git import cli
-from pgmt_git.commands import install as install_cmd
-from pgmt_git.git.install import HOOK_NAMES, MERGE_DRIVER, hook_script
+from pgmt_git.git.install import HOOK_NAMES, hook_script, merge_driver_command
 from tests.conftest import git
-from tests.git.conftest import Workspace, init_project, new_repo, pgmt_git, run
+from tests.git.conftest import PGMT_GIT, Workspace, init_project, new_repo, pgmt_git, run
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def merge_driver(monkeypatch: pytest.MonkeyPatch) -> None:
-    """As once `pgmt-git merge-driver` exists (a separate feature): installs run in-process."""
-    monkeypatch.setattr(install_cmd, "merge_driver_available", lambda: True)
 
 
 def in_process(path: Path, *args: str, monkeypatch: pytest.MonkeyPatch) -> int:
@@ -40,14 +33,13 @@ def hooks_of(ws: Workspace) -> Path:
     return ws.path / ".git" / "hooks"
 
 
-@pytest.mark.usefixtures("merge_driver")
 def test_install_registers_the_merge_driver_attributes_and_hooks(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ws = project_repo(tmp_path)
     assert in_process(ws.path, "install", monkeypatch=monkeypatch) == 0
     err = capsys.readouterr().err
-    assert ws.git("config", "merge.pgmt.driver").strip() == MERGE_DRIVER
+    assert ws.git("config", "merge.pgmt.driver").strip() == merge_driver_command()
     assert ws.git("config", "merge.pgmt.name").strip()
     assert ws.read(".gitattributes") == "schema/**/*.sql merge=pgmt\n"
     assert ws.git("check-attr", "merge", "schema/users.sql").strip().endswith("merge: pgmt")
@@ -60,21 +52,15 @@ def test_install_registers_the_merge_driver_attributes_and_hooks(
     assert "commit it" in err
 
 
-def test_without_a_merge_driver_command_only_hooks_are_installed(tmp_path: Path) -> None:
+def test_the_driver_runs_this_pgmt_git_by_absolute_path(tmp_path: Path) -> None:
     ws = project_repo(tmp_path)
-    result = pgmt_git(ws.path, "install")
+    result = pgmt_git(ws.path, "install", "--merge-driver")
     assert result.returncode == 0, result.stderr
-    assert "merge driver not registered: this pgmt-git has no `merge-driver` command" in (
-        result.stderr)
-    assert (hooks_of(ws) / "pre-commit").exists()
-    assert not (ws.path / ".gitattributes").exists()
-    assert run(ws.path, "git", "config", "merge.pgmt.driver").returncode == 1
-    refused = pgmt_git(ws.path, "install", "--merge-driver")
-    assert refused.returncode == 2
-    assert "would make git fail every merge of a schema file" in refused.stderr
+    driver = ws.git("config", "merge.pgmt.driver").strip()
+    assert driver == f"{PGMT_GIT} merge-driver %O %A %B %L %P"
+    assert not (hooks_of(ws) / "pre-commit").exists()
 
 
-@pytest.mark.usefixtures("merge_driver")
 def test_install_twice_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ws = project_repo(tmp_path)
     in_process(ws.path, "install", monkeypatch=monkeypatch)
@@ -83,7 +69,6 @@ def test_install_twice_changes_nothing(tmp_path: Path, monkeypatch: pytest.Monke
     assert not list(hooks_of(ws).glob("*.legacy"))
 
 
-@pytest.mark.usefixtures("merge_driver")
 def test_flags_choose_a_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ws = project_repo(tmp_path)
     assert in_process(ws.path, "install", "--hooks", monkeypatch=monkeypatch) == 0
@@ -93,7 +78,6 @@ def test_flags_choose_a_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert (ws.path / ".gitattributes").exists()
 
 
-@pytest.mark.usefixtures("merge_driver")
 def test_uninstall_undoes_exactly_install(tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     ws = project_repo(tmp_path)
@@ -107,7 +91,6 @@ def test_uninstall_undoes_exactly_install(tmp_path: Path,
     assert {p.name for p in hooks_of(ws).iterdir()} == before
 
 
-@pytest.mark.usefixtures("merge_driver")
 def test_uninstall_removes_an_attributes_file_it_emptied(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ws = project_repo(tmp_path)
@@ -180,7 +163,6 @@ def test_core_hooks_path_is_refused_unless_forced(tmp_path: Path) -> None:
     assert ws.commit().returncode == 1
 
 
-@pytest.mark.usefixtures("merge_driver")
 def test_install_from_a_linked_worktree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ws = project_repo(tmp_path)
     linked = tmp_path / "linked"
@@ -188,12 +170,11 @@ def test_install_from_a_linked_worktree(tmp_path: Path, monkeypatch: pytest.Monk
     assert in_process(linked, "install", monkeypatch=monkeypatch) == 0
     assert (hooks_of(ws) / "pre-commit").exists()  # hooks are shared by all worktrees
     assert (linked / ".gitattributes").exists()
-    assert git(ws.path, "config", "merge.pgmt.driver").strip() == MERGE_DRIVER
+    assert git(ws.path, "config", "merge.pgmt.driver").strip() == merge_driver_command()
     assert pgmt_git(linked, "uninstall").returncode == 0
     assert not (hooks_of(ws) / "pre-commit").exists()
 
 
-@pytest.mark.usefixtures("merge_driver")
 def test_install_without_a_project_needs_one_for_the_merge_driver(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -204,7 +185,6 @@ def test_install_without_a_project_needs_one_for_the_merge_driver(
     assert pgmt_git(path, "install", "--hooks").returncode == 0
 
 
-@pytest.mark.usefixtures("merge_driver")
 def test_a_project_in_a_subdirectory_gets_its_own_attributes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ws = Workspace(new_repo(tmp_path / "repo"), "db")
