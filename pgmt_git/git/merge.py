@@ -160,7 +160,7 @@ class _Merger:
         outcomes = merge_values(b, o, t, self._resolve)
         for key in self.forced:
             if key in b or key in o or key in t:
-                outcomes[key] = Conflicted(b.get(key), o.get(key), t.get(key), "forced")
+                outcomes[key] = Conflicted(b.get(key), o.get(key), t.get(key))
         order = merged_order(list(b), list(o), list(t), outcomes)
         done: list[Piece | str] = []
         found: list[tuple[str, str]] = []
@@ -168,7 +168,8 @@ class _Merger:
             outcome = outcomes[key]
             if isinstance(outcome, Conflicted):
                 done.append(self._block(key, outcome, mid_line=line_break_before(done)))
-                found.append((_what(key, outcome), self.forced.get(key, outcome.reason)))
+                reason = self.forced.get(key) or _reason(outcome, self.labels)
+                found.append((_what(key, outcome), reason))
             else:
                 done.append(outcome)
         _, final = pick(self.base.final_newline, self.ours.final_newline,
@@ -185,12 +186,10 @@ class _Merger:
                  theirs: Piece | None) -> Piece | Conflicted[Piece]:
         """Both sides have the key, and changed it differently (or both added it)."""
         assert ours is not None and theirs is not None
-        reason = "both sides add it, differently" if base is None else (
-            "both sides change it, differently")
         lead = _merge_lead(base, ours, theirs)
         body = self._merge_body(base, ours, theirs)
         if lead is None or body is None:
-            return Conflicted(base, ours, theirs, reason)
+            return Conflicted(base, ours, theirs)
         sep_from = ours if body == ours.body else theirs
         return Piece(key, lead, body, sep_from.sep, sep_from.statement, sep_from.what)
 
@@ -265,6 +264,22 @@ def _trailer(piece: Piece) -> str:
 def _table_input(piece: Piece) -> tuple[str, dict]:
     assert piece.statement is not None
     return piece.statement.text, statement_tree(piece.statement)
+
+
+def _reason(conflict: Conflicted[Piece], labels: Labels) -> str:
+    ours, theirs = _short(labels.ours), _short(labels.theirs)
+    if conflict.base is None:
+        return "both sides add it, differently"
+    if conflict.ours is None:
+        return f"{ours} deletes it, {theirs} changes it"
+    if conflict.theirs is None:
+        return f"{ours} changes it, {theirs} deletes it"
+    return "both sides change it, differently"
+
+
+def _short(label: str) -> str:
+    """``1a2b3c4 (Add a view)`` -> ``1a2b3c4``: enough to name a side in a sentence."""
+    return label.split(" (", 1)[0] or label
 
 
 def _what(key: Key, conflict: Conflicted[Piece]) -> str:

@@ -32,7 +32,6 @@ class Conflicted(Generic[V]):
     base: V | None
     ours: V | None
     theirs: V | None
-    reason: str
 
 
 Outcome = "V | Conflicted[V] | None"  # None: the key is gone from the result
@@ -49,16 +48,6 @@ def pick(base: V | None, ours: V | None, theirs: V | None) -> tuple[bool, V | No
     return False, None
 
 
-def conflict_reason(base: object, ours: object, theirs: object) -> str:
-    if base is None:
-        return "both sides add it, differently"
-    if ours is None:
-        return "ours deletes it, theirs changes it"
-    if theirs is None:
-        return "ours changes it, theirs deletes it"
-    return "both sides change it, differently"
-
-
 def merge_values(
     base: Mapping[K, V], ours: Mapping[K, V], theirs: Mapping[K, V], resolve: Resolver[K, V]
 ) -> dict[K, V | Conflicted[V]]:
@@ -69,7 +58,7 @@ def merge_values(
         decided, value = pick(b, o, t)
         if not decided:
             if o is None or t is None:  # deleted on one side, changed on the other
-                merged[key] = Conflicted(b, o, t, conflict_reason(b, o, t))
+                merged[key] = Conflicted(b, o, t)
                 continue
             merged[key] = resolve(key, b, o, t)
         elif value is not None:

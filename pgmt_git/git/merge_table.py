@@ -118,7 +118,7 @@ def merge_table(base: tuple[str, Json], ours: tuple[str, Json], theirs: tuple[st
 
 def _conflict(key: Hashable, base: str | None, ours: str | None, theirs: str | None
               ) -> Conflicted[str]:
-    return Conflicted(base, ours, theirs, "")
+    return Conflicted(base, ours, theirs)
 
 
 # ------------------------------------------------------------------------------ elements

@@ -106,8 +106,9 @@ def keys_for(problem: MergeProblem, text: SqlText, here: str) -> list[Key]:
     keys: list[Key] = []
     for oid in problem.ids:
         found = _about(text, oid)
-        if not found and oid.parent is not None:
-            found = _about(text, oid.parent)
+        if oid.parent is not None and (not found or oid.kind.value == "column"):
+            found += _about(text, oid.parent, column=oid.name if oid.kind.value == "column"
+                            else None)
         keys += [k for k in found if k not in keys]
     return keys
 
@@ -120,10 +121,15 @@ _KEY_KINDS = {
 }
 
 
-def _about(text: SqlText, oid: ObjectId) -> list[Key]:
-    """Pieces about ``oid``: the one that creates it when there is one, else all."""
+def _about(text: SqlText, oid: ObjectId, *, column: str | None = None) -> list[Key]:
+    """Pieces about ``oid``: the one that creates it when there is one, else all. With
+    ``column``, the relation's creation and the ALTER statements naming that column."""
     found = [p.key for p in text.pieces if _matches(_identity(p.key), oid)]
     creating = [key for key in found if key[0] == "create"]
+    if column is not None:
+        altering = [key for key in found if key[0] == "AlterTableStmt"
+                    and any(isinstance(c, tuple) and column in c for c in key[2])]
+        return creating + altering
     return creating or found
 
 
