@@ -23,6 +23,7 @@ from pgmt_git.diff.kinds.indexes import recreate_index
 from pgmt_git.diff.kinds.triggers import recreate_policy, recreate_trigger
 from pgmt_git.diff.kinds.views import recreate_view
 from pgmt_git.diff.model import (
+    Column,
     Constraint,
     EventTrigger,
     Function,
@@ -71,6 +72,8 @@ def _target(ctx: DiffContext, dependent: ObjectId, source: ObjectId) -> ObjectId
     if dependent.kind is Kind.COLUMN and dependent.parent is not None:
         if _generated_column(ctx, dependent):
             return dependent  # recomputed from what changed: dropped and added again
+        if _defaulted_column(ctx, dependent) and source not in ctx.retyped:
+            return dependent  # its default uses what is recreated: unset and set again
         dependent = dependent.parent  # a view's column: the view
     if dependent.kind not in _RECREATABLE or dependent == source:
         return None
@@ -86,8 +89,11 @@ def _recreate(ctx: DiffContext, oid: ObjectId, source: ObjectId) -> bool:
     becomes a drop and create. Returns whether its own dependents must follow."""
     if any(c.id == oid and (c.drops or c.creates) for c in ctx.changes):
         return False  # already dropped or created (an index of a recreated view)
-    if oid.kind is Kind.COLUMN:
+    if oid.kind is Kind.COLUMN and _generated_column(ctx, oid):
         return _recreate_generated_column(ctx, oid, source)
+    if oid.kind is Kind.COLUMN:
+        _reset_default(ctx, oid, source)
+        return False
     # In-place changes of it (CREATE OR REPLACE, ALTER POLICY, its comment) give way to
     # the drop and create.
     ctx.changes[:] = [c for c in ctx.changes
@@ -127,12 +133,9 @@ def _with_hazard(change: ch.Change, hazard: Hazard) -> ch.Change:
 
 
 def _generated_column(ctx: DiffContext, oid: ObjectId) -> bool:
-    old, new = ctx.old.get(oid.parent), ctx.new.get(oid.parent)  # type: ignore[arg-type]
-    if not isinstance(old, Table) or not isinstance(new, Table):
-        return False
-    old_column, new_column = old.column(oid.name), new.column(oid.name)
-    return (old_column is not None and new_column is not None
-            and old_column.generated is not None and new_column.generated is not None)
+    old, new = _columns(ctx, oid)
+    return (old is not None and new is not None and old.generated is not None
+            and new.generated is not None)
 
 
 def _recreate_generated_column(ctx: DiffContext, oid: ObjectId, source: ObjectId) -> bool:
@@ -155,3 +158,30 @@ def _recreate_generated_column(ctx: DiffContext, oid: ObjectId, source: ObjectId
         ctx.emit(ch.SetComment(oid, new_column.comment))
     ctx.recreated.add(oid)
     return True
+
+
+def _columns(ctx: DiffContext, oid: ObjectId) -> tuple[Column | None, Column | None]:
+    old, new = ctx.old.get(oid.parent), ctx.new.get(oid.parent)  # type: ignore[arg-type]
+    return (old.column(oid.name) if isinstance(old, Table) else None,
+            new.column(oid.name) if isinstance(new, Table) else None)
+
+
+def _defaulted_column(ctx: DiffContext, oid: ObjectId) -> bool:
+    old, new = _columns(ctx, oid)
+    return (old is not None and new is not None and old.default is not None
+            and new.default is not None)
+
+
+def _reset_default(ctx: DiffContext, oid: ObjectId, source: ObjectId) -> None:
+    """A default using a routine (or sequence) that is dropped and created: DROP DEFAULT
+    before the drop, SET DEFAULT after the creation."""
+    _, new = _columns(ctx, oid)
+    assert oid.parent is not None and new is not None
+    ctx.changes[:] = [c for c in ctx.changes
+                      if not (isinstance(c, ch.SetColumnDefault) and c.id == oid)]
+    hazard = Hazard(HazardKind.RECREATES_DEPENDENTS,
+                    f"the default of {oid.qualified_text()} is set again because {source} "
+                    "changes")
+    ctx.emit(ch.SetColumnDefault(oid.parent, oid.name, default=None, releases=(source,),
+                                 hazards=(hazard,)))
+    ctx.emit(ch.SetColumnDefault(oid.parent, oid.name, default=new.default))

@@ -168,10 +168,17 @@ class AlterColumnType(_ColumnChange):
 @dataclass(frozen=True)
 class SetColumnDefault(_ColumnChange):
     default: str | None = field(kw_only=True)  # None: DROP DEFAULT
+    # What the old default used and is about to be dropped (a function recreated under
+    # the same name): the default goes first, though the new one uses the same name again.
+    releases: tuple[ObjectId, ...] = field(default=(), kw_only=True)
 
     @property
     def only_removes(self) -> bool:
         return self.default is None
+
+    @property
+    def precedes_drop_of(self) -> Ids:
+        return self.releases
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,2 @@
+CREATE FUNCTION pick(a int) RETURNS int LANGUAGE sql AS 'SELECT a';
+CREATE TABLE t (n int DEFAULT pick(1));
