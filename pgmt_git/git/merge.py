@@ -157,7 +157,7 @@ class _Merger:
 
     def run(self) -> MergeResult:
         b, o, t = self.base.keyed(), self.ours.keyed(), self.theirs.keyed()
-        outcomes = merge_values(b, o, t, self._resolve)
+        outcomes = merge_values(b, o, t, self._resolve, trivial=_only_blank_lines)
         for key in self.forced:
             if key in b or key in o or key in t:
                 outcomes[key] = Conflicted(b.get(key), o.get(key), t.get(key))
@@ -247,9 +247,15 @@ def _merge_lead(base: Piece | None, ours: Piece, theirs: Piece) -> str | None:
     decided, lead = pick(None if base is None else base.lead, ours.lead, theirs.lead)
     if decided:
         return lead
-    if not ours.lead.strip() and not theirs.lead.strip():
-        return ours.lead  # only blank lines differ: not a conflict worth anyone's time
+    if ours.lead.strip() == theirs.lead.strip():
+        # Only blank lines differ: not a conflict worth anyone's time. Either side's
+        # would do; the longer one, whichever side it is on.
+        return max(ours.lead, theirs.lead, key=lambda lead: (len(lead), lead))
     return None
+
+
+def _only_blank_lines(before: Piece, after: Piece) -> bool:
+    return before.body == after.body and before.lead.strip() == after.lead.strip()
 
 
 def _is_table(piece: Piece) -> bool:

@@ -49,15 +49,23 @@ def pick(base: V | None, ours: V | None, theirs: V | None) -> tuple[bool, V | No
 
 
 def merge_values(
-    base: Mapping[K, V], ours: Mapping[K, V], theirs: Mapping[K, V], resolve: Resolver[K, V]
+    base: Mapping[K, V], ours: Mapping[K, V], theirs: Mapping[K, V], resolve: Resolver[K, V],
+    *, trivial: Callable[[V, V], bool] | None = None,
 ) -> dict[K, V | Conflicted[V]]:
-    """The outcome of every key that survives the merge (see the module's docstring)."""
+    """The outcome of every key that survives the merge (see the module's docstring).
+
+    ``trivial(before, after)``: the change is too small to keep an item one side deletes
+    (blank lines above a statement, which move when a neighbour is added).
+    """
     merged: dict[K, V | Conflicted[V]] = {}
     for key in {**base, **ours, **theirs}:
         b, o, t = base.get(key), ours.get(key), theirs.get(key)
         decided, value = pick(b, o, t)
         if not decided:
             if o is None or t is None:  # deleted on one side, changed on the other
+                kept = o if t is None else t
+                if trivial is not None and b is not None and kept is not None and trivial(b, kept):
+                    continue
                 merged[key] = Conflicted(b, o, t)
                 continue
             merged[key] = resolve(key, b, o, t)

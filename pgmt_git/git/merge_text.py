@@ -94,7 +94,7 @@ def split(text: str, *, path: str = "<sql>", keys: KeyCache | None = None) -> Sq
         trailer, sep, position = _rest_of_line(body, statement.end)
         key, what = keys.of(statement)
         pieces.append(Piece(key, lead, statement.text + trailer, sep, statement, what))
-    if position < len(body) or not pieces or pieces[-1].sep is not None:
+    if position < len(body) or (pieces and pieces[-1].sep is not None):
         pieces.append(Piece(TAIL, "", body[position:], None))
     unique = numbered(p.key for p in pieces)
     pieces = [p if p.key == k else _rekeyed(p, k) for p, k in zip(pieces, unique)]
