@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Sequence as SequenceOf
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -60,7 +63,7 @@ from pgmt_git.diff.quoting import qualified, quote_literal
 from pgmt_git.errors import ServerError
 from pgmt_git.pg.catalog.filtering import filter_catalog
 
-__all__ = ["QUERY_NAMES", "load_catalog", "query_text"]
+__all__ = ["QUERY_NAMES", "load_catalog", "load_catalogs", "query_text"]
 
 QUERY_NAMES = ("schemas", "extensions", "collations", "enums", "ranges", "domains",
                "composites", "sequences",
@@ -97,6 +100,38 @@ def load_catalog(conn_or_conninfo: psycopg.Connection | str, *,
     return build_catalog(rows, objects_filter, tracking_table)
 
 
+def load_catalogs(conns_or_conninfos: SequenceOf[psycopg.Connection | str], *,
+                  objects_filter: Objects | None = None,
+                  tracking_table: TrackingTable | None = None) -> tuple[Catalog, ...]:
+    """The catalogs of several databases, in the order given, read at the same time: one
+    connection and one read-only repeatable-read transaction per database, each in a thread
+    of its own (psycopg releases the GIL while it waits for the server, so one database's
+    queries run while the other's rows become objects). Same arguments as
+    :func:`load_catalog`; the first error raised is raised here."""
+    if len(conns_or_conninfos) < 2:
+        return tuple(load_catalog(c, objects_filter=objects_filter,
+                                  tracking_table=tracking_table) for c in conns_or_conninfos)
+    # Paused here, not in each thread: the collector's switch is process-wide, and threads
+    # pausing and resuming it in turn could leave it off.
+    with _collector_paused(), ThreadPoolExecutor(len(conns_or_conninfos)) as pool:
+        futures = [pool.submit(load_catalog, c, objects_filter=objects_filter,
+                               tracking_table=tracking_table) for c in conns_or_conninfos]
+        return tuple(future.result() for future in futures)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Tens of thousands of small objects that all live on: the cyclic garbage collector
+    would scan them again and again while nothing here makes a cycle."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _read(conn: psycopg.Connection) -> dict[str, Rows]:
     rows: dict[str, Rows] = {}
     with conn.transaction(), conn.cursor(row_factory=dict_row) as cursor:
@@ -111,11 +146,7 @@ def _read(conn: psycopg.Connection) -> dict[str, Rows]:
 def build_catalog(rows: Mapping[str, Rows], objects_filter: Objects | None = None,
                   tracking_table: TrackingTable | None = None) -> Catalog:
     """The catalog from the rows of every query (pure: no database needed), filtered."""
-    # Tens of thousands of small objects that all live on: the cyclic garbage collector
-    # would scan them again and again while nothing here makes a cycle.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with _collector_paused():
         builder = _Builder()
         builder.add_all(rows)
         objects = {obj.id: obj for obj in builder.objects}
@@ -124,9 +155,6 @@ def build_catalog(rows: Mapping[str, Rows], objects_filter: Objects | None = Non
         edges = builder.edges(rows["depends"], rows["aliases"])
         return filter_catalog(objects, edges, objects_filter or Objects(),
                               tracking_table or TrackingTable())
-    finally:
-        if collecting:
-            gc.enable()
 
 
 @dataclass
