@@ -53,16 +53,16 @@ def test_work_tree_change_against_a_revision(project: Path, capsys: pytest.Captu
     report = json.loads(capsys.readouterr().out)
     assert report["from"] == "schema" and report["to"] == "schema@HEAD"
     [change] = report["changes"]
-    assert change["change"] == "DropColumn"
+    assert change["action"] == "drop_column"
     assert change["object"] == "public.items.price"
     assert [h["kind"] for h in change["hazards"]] == ["data_loss"]
-    assert change["sql"] == ["ALTER TABLE public.items DROP COLUMN price;"]
+    assert change["sql"] == ["ALTER TABLE public.items DROP COLUMN price"]
 
 
 def test_summary_from_empty(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert diff(project, "--from", "empty", "--to", "schema", "--format", "summary") == 1
     out = capsys.readouterr().out.splitlines()
-    assert "+ table public.items (CreateTable)" in out
+    assert "create_table public.items" in out
 
 
 def test_live_database_url(project: Path, pg_server: Server,
@@ -74,7 +74,7 @@ def test_live_database_url(project: Path, pg_server: Server,
         url = _url(pg_server, state.dbname)
         assert diff(project, "--from", url, "--to", "schema", "--format", "summary") == 1
     out = capsys.readouterr().out
-    assert "+ column public.items.name (AddColumn)" in out
+    assert "add_column public.items.name" in out
 
 
 def test_outside_a_project_two_databases_compare(tmp_path: Path, pg_server: Server,

@@ -100,12 +100,11 @@ def _apply_once(app: AppContext, project: Project, allowed: frozenset[Any], *,
 
 def _check_hazards(app: AppContext, changes: tuple[Change, ...],
                    allowed: frozenset[Any]) -> None:
-    from pgmt_git.commands.diff import object_text
 
     refused = [(c, h) for c in changes for h in c.hazards if h.kind not in allowed]
     if not refused:
         return
-    lines = [f"  {h.kind.value}: {object_text(c.id)}: {h.message}" for c, h in refused]
+    lines = [f"  {h.kind.value}: {c.id.qualified_text()}: {h.message}" for c, h in refused]
     kinds = ",".join(sorted({h.kind.value for _, h in refused}))
     if sys.stdin.isatty() and sys.stderr.isatty():
         app.info("these changes are hazardous:\n" + "\n".join(lines))

@@ -184,7 +184,7 @@ class _Checker:
 
     def _check_replay(self, result: ProjectResult, project: ProjectAt, loaded: Project,
                       oracle: Oracle) -> str:
-        from pgmt_git.commands.diff import summary_line
+        from pgmt_git.diff import summary_line
         from pgmt_git.diff import diff_catalogs
 
         try:

@@ -18,7 +18,6 @@ from pgmt_git.commands.sources import DIFF_SOURCE_HELP, SourceSpec, StateKind, p
 if TYPE_CHECKING:
     from pgmt_git.config import Config
     from pgmt_git.diff import Catalog, Change
-    from pgmt_git.diff.model import ObjectId
     from pgmt_git.pg.server import Server
 
 
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
 {DIFF_SOURCE_HELP}
 
 Prints the migration SQL (`--format sql`, the default), the changes with their hazards
-(`--format json`), or one line per change (`--format summary`). Exit 0 when the states
+(`--format json`), or one line per change with its hazards (`--format summary`). Exit 0 when the states
 are the same, 1 when they differ.""")
 @click.option("--from", "from_text", required=True, metavar="SRC", help="The starting state.")
 @click.option("--to", "to_text", required=True, metavar="SRC", help="The desired state.")
@@ -56,48 +55,14 @@ def diff(app: AppContext, from_text: str, to_text: str, output_format: str,
 
 def render(changes: tuple[Change, ...], output_format: str, *, from_label: str,
            to_label: str) -> str:
-    from pgmt_git.diff import render_sql
+    from pgmt_git.diff import changes_as_data, render_sql, summary_line
 
     if output_format == "sql":
         return render_sql(changes)
     if output_format == "json":
-        report = {"from": from_label, "to": to_label,
-                  "changes": [change_json(c) for c in changes]}
+        report = {"from": from_label, "to": to_label, "changes": changes_as_data(changes)}
         return json.dumps(report, indent=2) + "\n"
     return "".join(f"{summary_line(c)}\n" for c in changes)
-
-
-def change_json(change: Change) -> dict[str, Any]:
-    from pgmt_git.diff import render_statements
-
-    return {
-        "change": type(change).__name__,
-        "object": object_text(change.id),
-        "kind": change.id.kind.value,
-        "hazards": [{"kind": h.kind.value, "message": h.message} for h in change.hazards],
-        "sql": [s.sql + ";" for s in render_statements([change])],
-    }
-
-
-def object_text(oid: ObjectId) -> str:
-    """``schema.table.column`` for children of a relation, ``schema.name(args)`` otherwise."""
-    if oid.parent is None:
-        return oid.qualified_text()
-    return f"{object_text(oid.parent)}.{oid.name}"
-
-
-def summary_line(change: Change) -> str:
-    """``+`` creates, ``-`` drops, ``~`` alters in place, ``±`` drops and creates again."""
-    if change.creates and change.drops:
-        sign = "±"
-    elif change.creates:
-        sign = "+"
-    elif change.drops:
-        sign = "-"
-    else:
-        sign = "~"
-    hazards = "".join(f"  [{h.kind.value}]" for h in change.hazards)
-    return f"{sign} {change.id} ({type(change).__name__}){hazards}"
 
 
 class _CatalogReader:

@@ -338,10 +338,9 @@ def warn_hazards(app: AppContext, changes: Any) -> None:
 
 
 def warn(app: AppContext, hazards: Any) -> None:
-    from pgmt_git.commands.diff import object_text
 
     for change, hazard in hazards:
-        app.info(f"warning: {hazard.kind.value}: {object_text(change.id)}: {hazard.message}")
+        app.info(f"warning: {hazard.kind.value}: {change.id.qualified_text()}: {hazard.message}")
 
 
 @migrate.command("new")
@@ -387,15 +386,14 @@ def new_command(app: AppContext, description: str | None, empty: bool,
 def validate_command(app: AppContext, output_format: str, shadow_url: str | None) -> None:
     """CI gate: the migration chain, replayed, must produce exactly the schema files.
     Exit 1 with the difference (what a new migration would contain)."""
-    from pgmt_git.commands.diff import change_json
-    from pgmt_git.diff import diff_catalogs, render_sql
+    from pgmt_git.diff import changes_as_data, diff_catalogs, render_sql
 
     project = load(app, **{"shadow.url": shadow_url})
     reader = state_reader(app, project)
     changes = diff_catalogs(reader.chain(), reader.schema())
     if output_format == "json":
         click.echo(json.dumps({"valid": not changes,
-                               "changes": [change_json(c) for c in changes]}, indent=2))
+                               "changes": changes_as_data(changes)}, indent=2))
     elif changes:
         click.echo(render_sql(changes), nl=False)
         app.info(f"the migration chain does not produce the schema files: {len(changes)} "
@@ -457,7 +455,6 @@ def verify_command(app: AppContext, target_url: str | None, output_format: str,
                    shadow_url: str | None) -> None:
     """List live objects on the target that the schema files do not declare. Exit 1 when
     there are any (`pgmt-git migrate pull` writes them to a file for review)."""
-    from pgmt_git.commands.diff import object_text
     from pgmt_git.pg.generation import undeclared
 
     project = load(app, target_url=target_url, **{"shadow.url": shadow_url})
@@ -467,11 +464,11 @@ def verify_command(app: AppContext, target_url: str | None, output_format: str,
     objects = sorted({oid for change in found for oid in change.drops})
     if output_format == "json":
         click.echo(json.dumps({"target": target.label, "undeclared": [
-            {"kind": oid.kind.value, "object": object_text(oid)} for oid in objects]},
+            {"kind": oid.kind.value, "object": oid.qualified_text()} for oid in objects]},
             indent=2))
     else:
         for oid in objects:
-            click.echo(f"{oid.kind.value} {object_text(oid)}")
+            click.echo(f"{oid.kind.value} {oid.qualified_text()}")
         if objects:
             app.info(f"{len(objects)} objects on the {target.label} are not in the schema "
                      "files; `pgmt-git migrate pull` writes them out for review")

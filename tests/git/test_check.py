@@ -125,7 +125,7 @@ def test_schema_change_without_migration_fails(ws: Workspace, unique: str,
     [failure] = report["failures"]
     assert failure["rule"] == "chain-differs-from-schema"
     assert failure["path"] == "migrations"
-    assert failure["details"] == [f"+ column public.t_{unique}.age (AddColumn)"]
+    assert failure["details"] == [f"add_column public.t_{unique}.age"]
     assert "pgmt-git diff --from migrations --to schema" in failure["fix"]
     assert report["projects"][0]["checks"]["replay"] == "failed"
 
@@ -137,7 +137,7 @@ def test_drift_lists_the_differences_in_text(ws: Workspace, unique: str,
     assert run(["check", "--base", "origin/main"]) == 1
     out = capsys.readouterr().out
     assert "check failed: 1 problem with migrations" in out
-    assert f"+ column public.t_{unique}.age (AddColumn)" in out
+    assert f"add_column public.t_{unique}.age" in out
 
 
 def test_guard_rules_are_checked_even_when_hooks_were_skipped(

@@ -32,7 +32,7 @@ def test_index_added_by_hand_is_found_fixed_and_pulled(
     assert "users_email_by_hand" in summary.stdout
     changes = json.loads(pgmt_git(root, "migrate", "diff", "--target-url", url, "--format",
                                   "json", check=1).stdout)["changes"]
-    assert [c["change"] for c in changes] == ["DropIndex"]
+    assert [c["action"] for c in changes] == ["drop_index"]
     target_conn.execute(drift.stdout)  # the remediation SQL
     pgmt_git(root, "migrate", "diff", "--target-url", url)
 
