@@ -38,6 +38,7 @@ def app() -> click.Group:
     from pgmt_git.commands import install as install_cmd
     from pgmt_git.commands import merge_driver as merge_driver_cmd
     from pgmt_git.commands import migrate as migrate_cmd
+    from pgmt_git.commands import rebase as rebase_cmd
     from pgmt_git.commands import replay as replay_cmd
     from pgmt_git.commands import shadow as shadow_cmd
     from pgmt_git.commands.context import AppContext, Verbosity
@@ -86,6 +87,7 @@ def app() -> click.Group:
     main.add_command(merge_driver_cmd.merge_driver)
     main.add_command(_hook_command())
     main.add_command(migrate_cmd.migrate)
+    migrate_cmd.migrate.add_command(rebase_cmd.rebase_command)
     main.add_command(apply_cmd.apply)
     main.add_command(baseline_cmd.baseline)
     return main

@@ -163,10 +163,53 @@ def _after(what: str) -> Callable[..., int]:
     return hook
 
 
+def _post_rewrite(args: list[str], *, rules: frozenset[Rule], stdin: TextIO, stderr: TextIO,
+                  cwd: Path, environ: Mapping[str, str]) -> int:
+    """After `git rebase`: the guard's warnings, then the regeneration of the branch's
+    migrations when the upstream chain moved under them. `git commit --amend` only warns."""
+    code = _after("rewrite")(args, rules=rules, stdin=stdin, stderr=stderr, cwd=cwd,
+                             environ=environ)
+    command = args[0] if args else environ.get("PRE_COMMIT_REWRITE_COMMAND", "")
+    if command != "rebase":
+        return code
+    return max(code, _regenerate(cwd, stderr))
+
+
+def _regenerate(cwd: Path, stderr: TextIO) -> int:
+    from pgmt_git.config import load_config
+    from pgmt_git.errors import PgmtGitError
+    from pgmt_git.git import regenerate_history as history
+    from pgmt_git.git.repo import commit_of, open_repo, protected_refs
+
+    try:
+        loaded = load_config(start_dir=cwd)
+        repo = open_repo(cwd)
+        refs = protected_refs(repo, loaded.config.git.protected_refs)
+        if not refs:
+            return 0  # nothing upstream to regenerate against
+        found = history.open_history(repo, loaded.root, loaded.config)
+        if not history.needs_regeneration(found, onto=refs[0],
+                                          before=commit_of(repo, "ORIG_HEAD")):
+            return 0
+    except PgmtGitError:
+        return 0  # not a pgmt project here: the guard above has said what matters
+    # Only now the heavy part: PostgreSQL, the SQL parser, the diff engine.
+    from pgmt_git.commands.rebase import RebaseOptions, regenerate_branch
+
+    print(f"{PREFIX}regenerating this branch's migrations on top of {refs[0]}", file=stderr)
+    try:
+        return regenerate_branch(cwd, RebaseOptions(refs[0], after_rebase=True),
+                                 say=lambda line: print(f"{PREFIX}{line}", file=stderr))
+    except PgmtGitError as exc:
+        print(f"{PREFIX}regeneration failed: {exc}\n{PREFIX}once fixed, run "
+              "`pgmt-git migrate rebase`", file=stderr)
+        return 1
+
+
 _HOOKS: dict[str, Callable[..., int]] = {
     "pre-commit": _pre_commit,
     "pre-push": _pre_push,
-    "post-rewrite": _after("rewrite"),
+    "post-rewrite": _post_rewrite,
     "post-merge": _after("merge"),
 }
 HOOK_NAMES = tuple(_HOOKS)

@@ -1,0 +1,254 @@
+"""Regeneration after a rebase: a branch's own migrations, rebuilt on the new upstream chain.
+
+A branch migration is a migration file of HEAD that the upstream tree does not have. In
+version order, each is regenerated: from the state of the upstream chain plus the branch
+migrations already regenerated, to the schema files at the branch commit that last changed
+it. A file still as generated (its ``generated=`` hash matches) gets the new text; a hand
+edited one is merged statement by statement (base: its old generated text, rebuilt from the
+state it was generated against before the rebase; ours: the file; theirs: the new text). A
+file without a header was written by hand: it is kept and only renumbered. Versions go above
+the newest upstream version, in the same order. The oracle then replays the upstream chain
+plus the result and requires the schema files at HEAD.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pgmt_git.diff import Catalog, diff_catalogs, render_sql, render_statements
+from pgmt_git.errors import SourceError
+from pgmt_git.git.merge import CannotMerge, Labels, merge_sql
+from pgmt_git.git.regenerate_history import REBUILD_ATTEMPTS, History, branch_migrations
+from pgmt_git.migrate.generate import migration_body
+from pgmt_git.migrate.hashing import catalog_hash
+from pgmt_git.pg.states import StateReader
+from pgmt_git.project.migrations import (
+    GENERATED_MARKER,
+    MigrationFile,
+    body_hash,
+    migration_filename,
+    parse_generated_header,
+    strip_generated_header,
+)
+from pgmt_git.project.source import Project, ReplayInput
+
+
+class Outcome(str, enum.Enum):
+    REGENERATED = "regenerated"
+    MERGED = "merged hand edits"
+    UNCHANGED = "unchanged"
+    REMOVED = "removed"
+    CONFLICT = "conflict"
+    HAND_WRITTEN = "hand-written, kept"
+
+
+@dataclass(frozen=True)
+class Regenerated:
+    """One branch migration's fate. ``text`` is None when the file goes away."""
+
+    old_path: str
+    new_path: str
+    outcome: Outcome
+    text: str | None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return self.old_path != self.new_path or self.outcome is not Outcome.UNCHANGED
+
+
+@dataclass(frozen=True)
+class Regeneration:
+    onto: str
+    migrations: tuple[Regenerated, ...]
+    differences: str = ""  # what the oracle found missing, as SQL; "" when verified
+    verified: bool = True
+
+    @property
+    def conflicts(self) -> tuple[Regenerated, ...]:
+        return tuple(m for m in self.migrations if m.outcome is Outcome.CONFLICT)
+
+    @property
+    def ok(self) -> bool:
+        return not self.conflicts and not self.differences
+
+    @property
+    def changed(self) -> bool:
+        return any(m.changed for m in self.migrations)
+
+
+@dataclass
+class _Chain:
+    """The replay inputs so far: upstream chain, then regenerated branch migrations."""
+
+    inputs: list[ReplayInput]
+    replayable: bool = True
+    versions: list[int] = field(default_factory=list)
+
+
+def newest_version(project: Project) -> int:
+    return max((m.version for m in (*project.chain.migrations, *project.chain.baselines)),
+               default=0)
+
+
+def renumbered(versions: Sequence[int], floor: int) -> tuple[int, ...]:
+    """Versions above ``floor``, in the same order: kept where they already are."""
+    result: list[int] = []
+    for version in versions:
+        lowest = max(floor, result[-1] if result else floor) + 1
+        result.append(max(version, lowest))
+    return tuple(result)
+
+
+class Regenerator:
+    def __init__(self, history: History, reader: StateReader, *, onto: str, upstream: str,
+                 head: str, before: Sequence[str]) -> None:
+        self.history = history
+        self.reader = reader
+        self.onto = onto
+        self.upstream_commit = upstream
+        self.head_commit = head
+        self.before = tuple(before)
+
+    def run(self) -> Regeneration:
+        head = self.history.schema_at(self.head_commit)
+        upstream = self.history.project_at(self.upstream_commit)
+        branch = branch_migrations(self.history.migrations_at(self.head_commit), upstream)
+        if not branch:
+            return Regeneration(self.onto, ())
+        versions = renumbered([m.version for m in branch], newest_version(upstream))
+        chain = _Chain(list(upstream.chain_inputs()))
+        done = [self._one(m, v, chain) for m, v in zip(branch, versions)]
+        if not chain.replayable:
+            return Regeneration(self.onto, tuple(done), verified=False)
+        missing = diff_catalogs(self.reader.files(chain.inputs),
+                                self.reader.files(head.schema_inputs()))
+        return Regeneration(self.onto, tuple(done), render_sql(missing) if missing else "")
+
+    def _one(self, migration: MigrationFile, version: int, chain: _Chain) -> Regenerated:
+        prefix = self.history.config.migration.filename_prefix
+        directory = migration.path[: -len(migration.filename)]
+        new_path = directory + migration_filename(version, migration.description, prefix)
+        header = parse_generated_header(migration.text)
+        if header is None:
+            text = migration.text
+            _append(chain, new_path, text)
+            note = "no generated= header: written by hand, kept as is (only renumbered)"
+            return Regenerated(migration.path, new_path, Outcome.HAND_WRITTEN, text, (note,))
+        start = self.reader.files(chain.inputs)
+        body = self._generated(migration, start)
+        from_hash = catalog_hash(start)
+        ours = strip_generated_header(migration.text)
+        if header.generated == body_hash(ours):
+            return self._replaced(migration, new_path, body, from_hash, chain)
+        return self._merged(migration, new_path, body, from_hash, chain, header.generated)
+
+    def _generated(self, migration: MigrationFile, start: Catalog) -> str:
+        commit = next(self.history.changes_of(self.head_commit, migration.path,
+                                              hidden=(self.upstream_commit,)),
+                      self.head_commit)
+        desired = self.reader.files(self.history.schema_at(commit).schema_inputs())
+        changes = diff_catalogs(start, desired)
+        return migration_body(changes, render_statements(changes), start) if changes else ""
+
+    def _replaced(self, migration: MigrationFile, new_path: str, body: str, from_hash: str,
+                  chain: _Chain) -> Regenerated:
+        if not body:
+            note = "its changes are already upstream: the file is removed"
+            return Regenerated(migration.path, new_path, Outcome.REMOVED, None, (note,))
+        text = _with_header(body, body, from_hash)
+        _append(chain, new_path, text)
+        same = text == migration.text and new_path == migration.path
+        return Regenerated(migration.path, new_path,
+                           Outcome.UNCHANGED if same else Outcome.REGENERATED, text)
+
+    def _merged(self, migration: MigrationFile, new_path: str, body: str, from_hash: str,
+                chain: _Chain, generated: str) -> Regenerated:
+        ours = strip_generated_header(migration.text)
+        base = self._old_generated(migration, generated)
+        notes: tuple[str, ...] = ()
+        if base is None:
+            base = body
+            notes = ("its generated text could not be rebuilt from the history before the "
+                     "rebase: the file is kept as edited (the oracle checks the result)",)
+        labels = Labels(ours="as edited", base="as generated before", theirs="as regenerated")
+        try:
+            result = merge_sql(base, ours, body, labels=labels, path=new_path)
+        except CannotMerge as exc:
+            return self._conflict(migration, new_path, ours, body, from_hash, chain,
+                                  (f"the SQL merge cannot read it: {exc.reason}",))
+        if not result.clean:
+            reasons = tuple(f"{c.what} (line {c.line}): {c.reason}"
+                            for c in result.conflicts)
+            return self._conflict(migration, new_path, result.text, body, from_hash, chain,
+                                  reasons)
+        text = _with_header(result.text, body, from_hash)
+        _append(chain, new_path, text)
+        return Regenerated(migration.path, new_path, Outcome.MERGED, text, notes)
+
+    def _conflict(self, migration: MigrationFile, new_path: str, merged: str, body: str,
+                  from_hash: str, chain: _Chain, reasons: tuple[str, ...]) -> Regenerated:
+        # Later migrations build on the regenerated text; the oracle cannot run on markers.
+        _append(chain, new_path, body)
+        chain.replayable = False
+        return Regenerated(migration.path, new_path, Outcome.CONFLICT,
+                           _with_header(merged, body, from_hash), reasons)
+
+    def _old_generated(self, migration: MigrationFile, generated: str) -> str | None:
+        """The text the migration was generated with: regenerated against the state it
+        was generated from, in the history of the branch before the rebase."""
+        tried: set[str] = set()
+        for tip in (*self.before, self.head_commit):
+            if self.history.blob(tip, migration.path) is None:
+                continue
+            for commit in self.history.changes_of(tip, migration.path,
+                                                  hidden=(self.upstream_commit,)):
+                if commit in tried or len(tried) >= REBUILD_ATTEMPTS:
+                    continue
+                tried.add(commit)
+                body = self._generated_at(commit, migration)
+                if body is not None and body_hash(body) == generated:
+                    return body
+        return None
+
+    def _generated_at(self, commit: str, migration: MigrationFile) -> str | None:
+        try:
+            project = self.history.project_at(commit)
+        except SourceError:
+            return None  # not a chain that was ever generated against
+        own = [m for m in project.chain.migrations if m.path == migration.path]
+        if not own:
+            return None
+        start = self.reader.files(project.chain_inputs(before=own[0].version))
+        changes = diff_catalogs(start, self.reader.files(project.schema_inputs()))
+        return migration_body(changes, render_statements(changes), start) if changes else ""
+
+
+def _with_header(text: str, generated_body: str, from_hash: str) -> str:
+    """``text`` under a header that records the generated body (not ``text``): a merged
+    file keeps counting as hand edited."""
+    return f"{GENERATED_MARKER} generated={body_hash(generated_body)} from={from_hash}\n{text}"
+
+
+def _append(chain: _Chain, path: str, text: str) -> None:
+    chain.inputs.append(ReplayInput(path, text, "migration"))
+
+
+# ------------------------------------------------------------------------------ report
+
+
+def report_lines(regeneration: Regeneration) -> list[str]:
+    lines = []
+    for m in regeneration.migrations:
+        where = m.old_path if m.new_path == m.old_path else f"{m.old_path} -> {m.new_path}"
+        lines.append(f"{where}: {m.outcome.value}")
+        lines += [f"    {note}" for note in m.notes]
+    if regeneration.differences:
+        lines.append("the oracle found the regenerated chain short of the schema files at "
+                     "HEAD; still missing:")
+        lines += ["    " + line for line in regeneration.differences.rstrip().splitlines()]
+    elif not regeneration.verified:
+        lines.append("not verified: resolve the conflicts, then run `pgmt-git check`")
+    return lines
