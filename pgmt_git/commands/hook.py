@@ -167,12 +167,12 @@ def _post_rewrite(args: list[str], *, rules: frozenset[Rule], stdin: TextIO, std
                   cwd: Path, environ: Mapping[str, str]) -> int:
     """After `git rebase`: the guard's warnings, then the regeneration of the branch's
     migrations when the upstream chain moved under them. `git commit --amend` only warns."""
+    command = args[0] if args else environ.get("PRE_COMMIT_REWRITE_COMMAND", "")
+    # Regenerate first: the guard then warns only about what regeneration left.
+    regenerated = _regenerate(cwd, stderr) if command == "rebase" else 0
     code = _after("rewrite")(args, rules=rules, stdin=stdin, stderr=stderr, cwd=cwd,
                              environ=environ)
-    command = args[0] if args else environ.get("PRE_COMMIT_REWRITE_COMMAND", "")
-    if command != "rebase":
-        return code
-    return max(code, _regenerate(cwd, stderr))
+    return max(code, regenerated)
 
 
 def _regenerate(cwd: Path, stderr: TextIO) -> int:

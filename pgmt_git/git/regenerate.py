@@ -242,7 +242,8 @@ def _append(chain: _Chain, path: str, text: str) -> None:
 def report_lines(regeneration: Regeneration) -> list[str]:
     lines = []
     for m in regeneration.migrations:
-        where = m.old_path if m.new_path == m.old_path else f"{m.old_path} -> {m.new_path}"
+        moved = m.new_path != m.old_path and m.text is not None
+        where = f"{m.old_path} -> {m.new_path}" if moved else m.old_path
         lines.append(f"{where}: {m.outcome.value}")
         lines += [f"    {note}" for note in m.notes]
     if regeneration.differences:
