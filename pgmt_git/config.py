@@ -8,23 +8,25 @@ errors. A value of the wrong type is an error anywhere.
 Precedence, highest first: command-line flag (``overrides``) > environment variable > file >
 default. Environment variables:
 
-=============================  ==================================  =====================
-variable                       setting                             origin
-=============================  ==================================  =====================
-PGMT_CONFIG_FILE               which pgmt.yaml (skips the search)  pgmt's docs
-PGMT_DEV_URL                   databases.dev_url                   pgmt
-PGMT_TARGET_URL                databases.target_url                pgmt
-PGMT_SHADOW_URL                databases.shadow.url                pgmt
-PGMT_SCHEMA_DIR                directories.schema_dir              PGMT_ + pgmt's flag
-PGMT_MIGRATIONS_DIR            directories.migrations_dir          PGMT_ + pgmt's flag
-PGMT_BASELINES_DIR             directories.baselines_dir           PGMT_ + pgmt's flag
-PGMT_ROLES_FILE                directories.roles_file              PGMT_ + pgmt's flag
-PGMT_GIT_PROTECTED_REFS        git.protected_refs (comma list)     PGMT_ + dotted key
-PGMT_GIT_CACHE_MAX_DATABASES   git.cache.max_databases             PGMT_ + dotted key
-PGMT_GIT_CACHE_MAX_SIZE_MB     git.cache.max_size_mb               PGMT_ + dotted key
-PGMT_GIT_MERGE_VERIFY          git.merge.verify (true/false)       PGMT_ + dotted key
-PGMT_GIT_REGENERATE_COMMIT     git.regenerate.commit               PGMT_ + dotted key
-=============================  ==================================  =====================
+=================================  ==================================  =====================
+variable                           setting                             origin
+=================================  ==================================  =====================
+PGMT_CONFIG_FILE                   which pgmt.yaml (skips the search)  pgmt's docs
+PGMT_DEV_URL                       databases.dev_url                   pgmt
+PGMT_TARGET_URL                    databases.target_url                pgmt
+PGMT_SHADOW_URL                    databases.shadow.url                pgmt
+PGMT_SCHEMA_DIR                    directories.schema_dir              PGMT_ + pgmt's flag
+PGMT_MIGRATIONS_DIR                directories.migrations_dir          PGMT_ + pgmt's flag
+PGMT_BASELINES_DIR                 directories.baselines_dir           PGMT_ + pgmt's flag
+PGMT_ROLES_FILE                    directories.roles_file              PGMT_ + pgmt's flag
+PGMT_GIT_PROTECTED_REFS            git.protected_refs (comma list)     PGMT_ + dotted key
+PGMT_GIT_CACHE_MAX_DATABASES       git.cache.max_databases             PGMT_ + dotted key
+PGMT_GIT_CACHE_MAX_SIZE_MB         git.cache.max_size_mb               PGMT_ + dotted key
+PGMT_GIT_MERGE_VERIFY              git.merge.verify (true/false)       PGMT_ + dotted key
+PGMT_GIT_DIFF_OWNERS               git.diff.owners (true/false)        PGMT_ + dotted key
+PGMT_GIT_DIFF_CONCURRENT_INDEXES   git.diff.concurrent_indexes         PGMT_ + dotted key
+PGMT_GIT_REGENERATE_COMMIT         git.regenerate.commit               PGMT_ + dotted key
+=================================  ==================================  =====================
 
 As in pgmt, an empty variable counts as unset.
 

@@ -5,9 +5,14 @@ Import these from :mod:`pgmt_git.config`, which re-exports them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
+
+if TYPE_CHECKING:  # the diff engine is imported only when diffing
+    from pgmt_git.diff import DiffOptions
 
 
 class ColumnOrder(str, enum.Enum):
@@ -96,6 +101,18 @@ class GitSettings:
     cache: CacheSettings = CacheSettings()
     merge_verify: bool = True
     regenerate_commit: RegenerateCommit = RegenerateCommit.NEW
+    # git.diff.*: what generated SQL covers beyond the schema itself.
+    diff_owners: bool = False
+    diff_concurrent_indexes: bool = False
+
+    @property
+    def diff_options(self) -> DiffOptions:
+        """These settings as the diff engine's options (the engine is pure: it reads no
+        configuration itself)."""
+        from pgmt_git.diff import DiffOptions
+
+        return DiffOptions(owners=self.diff_owners,
+                           concurrent_indexes=self.diff_concurrent_indexes)
 
 
 @dataclass(frozen=True)

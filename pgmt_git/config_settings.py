@@ -229,6 +229,15 @@ SETTINGS: dict[str, Setting] = {
     "git.merge.verify": Setting(
         _as_bool, ("git", "merge_verify"), "PGMT_GIT_MERGE_VERIFY", _env_bool
     ),
+    "git.diff.owners": Setting(
+        _as_bool, ("git", "diff_owners"), "PGMT_GIT_DIFF_OWNERS", _env_bool
+    ),
+    "git.diff.concurrent_indexes": Setting(
+        _as_bool,
+        ("git", "diff_concurrent_indexes"),
+        "PGMT_GIT_DIFF_CONCURRENT_INDEXES",
+        _env_bool,
+    ),
     "git.regenerate.commit": Setting(
         _as_choice(RegenerateCommit),
         ("git", "regenerate_commit"),

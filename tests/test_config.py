@@ -241,7 +241,7 @@ def test_unknown_keys_outside_git_are_warnings() -> None:
         (
             "git:\n  bogus: 1\n",
             "pgmt.yaml: git.bogus: unknown setting"
-            " (known: cache, merge, protected_refs, regenerate)",
+            " (known: cache, diff, merge, protected_refs, regenerate)",
         ),
     ],
 )
@@ -452,6 +452,8 @@ def test_env_var_names() -> None:
         "git.cache.max_databases": "PGMT_GIT_CACHE_MAX_DATABASES",
         "git.cache.max_size_mb": "PGMT_GIT_CACHE_MAX_SIZE_MB",
         "git.merge.verify": "PGMT_GIT_MERGE_VERIFY",
+        "git.diff.owners": "PGMT_GIT_DIFF_OWNERS",
+        "git.diff.concurrent_indexes": "PGMT_GIT_DIFF_CONCURRENT_INDEXES",
         "git.regenerate.commit": "PGMT_GIT_REGENERATE_COMMIT",
     }
 
@@ -628,3 +630,15 @@ def test_rendered_values_round_trip_with_awkward_characters() -> None:
     assert config.databases.shadow_url == "postgres://u:p #x@h/db"
     assert config.directories.schema_dir == "db/schema"
     assert config.git.protected_refs == ("origin/main", "true")
+
+
+def test_diff_switches_reach_the_diff_engine_options() -> None:
+    from pgmt_git.config import parse_config_text
+    from pgmt_git.diff import DiffOptions
+
+    assert parse_config_text("", source="t").git.diff_options == DiffOptions()
+    config = parse_config_text("git:\n  diff:\n    owners: true\n    concurrent_indexes: true\n",
+                               source="t")
+    assert config.git.diff_options == DiffOptions(owners=True, concurrent_indexes=True)
+    env = parse_config_text("", source="t", environ={"PGMT_GIT_DIFF_OWNERS": "1"})
+    assert env.git.diff_options.owners

@@ -102,3 +102,18 @@ def _url(server: Server, dbname: str) -> str:
         query = f"?host={quote(host)}" + (f"&port={port}" if port else "")
         return f"postgresql://{netloc}/{dbname}{query}"
     return f"postgresql://{netloc}{host}{':' + port if port else ''}/{dbname}"
+
+
+def test_owners_switch_in_pgmt_yaml(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # One fixed role (roles are cluster-wide; replays tolerate an existing one), so reruns
+    # on a shared server add no new roles.
+    role = "pgmt_git_test_owner"
+    (project / "roles.sql").write_text(f"CREATE ROLE {role} NOLOGIN;\n")
+    (project / "schema/app.sql").write_text(
+        "CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL);\n"
+        f"ALTER TABLE items OWNER TO {role};\n")
+    assert diff(project, "--from", "schema@HEAD", "--to", "schema") == 0  # owners ignored
+    (project / "pgmt.yaml").write_text(
+        "directories:\n  schema_dir: schema\ngit:\n  diff:\n    owners: true\n")
+    assert diff(project, "--from", "schema@HEAD", "--to", "schema") == 1
+    assert f"OWNER TO {role}" in capsys.readouterr().out

@@ -83,7 +83,8 @@ def _apply_once(app: AppContext, project: Project, allowed: frozenset[Any], *,
     reader = state_reader(app, project)
     desired = reader.schema()
     with connect_target(target, purpose="apply") as conn:
-        changes = diff_catalogs(reader.load(conn), desired)
+        changes = diff_catalogs(reader.load(conn), desired,
+                                options=project.config.git.diff_options)
         if not changes:
             click.echo(f"the {target.label} already matches the schema files")
             return

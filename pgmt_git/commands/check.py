@@ -195,7 +195,7 @@ class _Checker:
                 Rule.REPLAY, _repo_path(project, exc.path or ""),
                 f"replaying HEAD's files fails: {exc.message}", exc.hint or "fix the file"))
             return "failed"
-        changes = diff_catalogs(chain, schema)
+        changes = diff_catalogs(chain, schema, options=loaded.config.git.diff_options)
         if not changes:
             return "passed"
         migrations = _repo_path(project, project.settings.migrations_dir)

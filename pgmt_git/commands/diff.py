@@ -46,7 +46,7 @@ def diff(app: AppContext, from_text: str, to_text: str, output_format: str,
     old, new = (reader.read(spec) for spec in specs)
     from pgmt_git.diff import diff_catalogs
 
-    changes = diff_catalogs(old, new)
+    changes = diff_catalogs(old, new, options=reader.config.git.diff_options)
     click.echo(render(changes, output_format, from_label=specs[0].label,
                       to_label=specs[1].label), nl=False)
     if changes:
@@ -73,13 +73,13 @@ class _CatalogReader:
         self._overrides = {"databases.shadow.url": shadow_url}
         self._cache = cache
         self._server: Server | None = None
-        self._config = self._worktree_config()
+        self.config = self._worktree_config()
 
     def read(self, spec: SourceSpec) -> Catalog:
         from pgmt_git.pg.catalog.loader import load_catalog
 
-        filters = {"objects_filter": self._config.objects,
-                   "tracking_table": self._config.migration.tracking_table}
+        filters = {"objects_filter": self.config.objects,
+                   "tracking_table": self.config.migration.tracking_table}
         if spec.state is StateKind.DATABASE:
             assert spec.url is not None
             return load_catalog(spec.url, **filters)
@@ -87,7 +87,7 @@ class _CatalogReader:
 
         inputs = self._inputs(spec)
         with replayed_state(self._shadow_server(), inputs, cache=self._cache,
-                            limits=self._config.git.cache,
+                            limits=self.config.git.cache,
                             progress=self._app.replay_progress()) as state:
             self._app.debug(f"{spec.text}: state in {state.dbname}")
             return load_catalog(state.conninfo, **filters)
@@ -107,7 +107,7 @@ class _CatalogReader:
         if self._server is None:
             from pgmt_git.pg.server import resolve_server
 
-            self._server = resolve_server(self._config.databases.shadow_url)
+            self._server = resolve_server(self.config.databases.shadow_url)
         return self._server
 
     def _worktree_config(self) -> Config:

@@ -390,7 +390,8 @@ def validate_command(app: AppContext, output_format: str, shadow_url: str | None
 
     project = load(app, **{"shadow.url": shadow_url})
     reader = state_reader(app, project)
-    changes = diff_catalogs(reader.chain(), reader.schema())
+    changes = diff_catalogs(reader.chain(), reader.schema(),
+                            options=project.config.git.diff_options)
     if output_format == "json":
         click.echo(json.dumps({"valid": not changes,
                                "changes": changes_as_data(changes)}, indent=2))

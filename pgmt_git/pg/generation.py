@@ -45,7 +45,8 @@ def new_migration(reader: StateReader, *, description: str | None, empty: bool,
     are the same and ``empty`` is not asked for."""
     project = reader.project
     current = reader.chain()
-    changes = () if empty else diff_catalogs(current, reader.schema())
+    changes = () if empty else diff_catalogs(current, reader.schema(),
+                                             options=project.config.git.diff_options)
     if not changes and not empty:
         return None
     if description is not None:
