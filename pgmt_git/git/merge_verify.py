@@ -82,23 +82,98 @@ def discrepancies(base: Catalog, ours: Catalog, theirs: Catalog, merged: Catalog
                   ours_name: str = "ours", theirs_name: str = "theirs") -> list[Discrepancy]:
     """Every facet of ``merged`` that differs from the three-way merge of the others."""
     b, o, t, m = (facets(c) for c in (base, ours, theirs, merged))
-    found = []
+    names = _Names(ours_name, theirs_name)
+    found: list[Discrepancy] = []
     for oid in sorted({*b, *o, *t, *m}):
-        before, mine, other, result = b.get(oid), o.get(oid), t.get(oid), m.get(oid)
-        if mine == other:
-            expected, who = mine, f"both {ours_name} and {theirs_name}"
-        elif before == other:
-            expected, who = mine, ours_name
-        elif before == mine:
-            expected, who = other, theirs_name
+        values = b.get(oid), o.get(oid), t.get(oid), m.get(oid)
+        if _same_kind(*values):
+            found += _field_discrepancies(oid, *values, names)
         else:
-            found.append(Discrepancy(oid, f"{ours_name} and {theirs_name} change {oid} "
-                                          "differently"))
-            continue
-        if result == expected:
-            continue
-        found.append(Discrepancy(oid, _problem(oid, before, expected, result, who)))
+            found += _object_discrepancies(oid, *values, names)
     return found
+
+
+@dataclass(frozen=True)
+class _Names:
+    ours: str
+    theirs: str
+
+    def who(self, before: object, mine: object, other: object) -> str:
+        if mine == other:
+            return f"both {self.ours} and {self.theirs}"
+        return self.ours if before == other else self.theirs
+
+
+def _same_kind(before: object, mine: object, other: object, result: object) -> bool:
+    """All present (the base may not be) and of one dataclass: compared field by field."""
+    present = [v for v in (mine, other, result) if v is not None]
+    kinds = {type(v) for v in present} | ({type(before)} if before is not None else set())
+    return len(present) == 3 and len(kinds) == 1 and dataclasses.is_dataclass(mine)
+
+
+def _object_discrepancies(oid: ObjectId, before: object, mine: object, other: object,
+                          result: object, names: _Names) -> list[Discrepancy]:
+    decided, expected = _pick(before, mine, other)
+    if not decided:
+        return [Discrepancy(oid, f"{names.ours} and {names.theirs} change {oid} differently")]
+    if result == expected:
+        return []
+    return [Discrepancy(oid, _problem(oid, before, expected, result,
+                                      names.who(before, mine, other)))]
+
+
+def _field_discrepancies(oid: ObjectId, before: object, mine: object, other: object,
+                         result: object, names: _Names) -> list[Discrepancy]:
+    found = []
+    for field in dataclasses.fields(mine):  # type: ignore[arg-type]
+        name = field.name
+        b = _ABSENT if before is None else getattr(before, name)
+        o, t, m = (getattr(v, name) for v in (mine, other, result))
+        decided, expected = _merge_field(name, b, o, t)
+        what = f"the {name.replace('_', ' ')} of {oid}"
+        if not decided:
+            found.append(Discrepancy(oid, f"{names.ours} and {names.theirs} change {what} "
+                                          "differently"))
+        elif not _same_field(name, m, expected):
+            who = names.who(b, o, t)
+            if expected == b:
+                found.append(Discrepancy(oid, f"the merged schema changes {what}, which "
+                                              "neither side changes"))
+            else:
+                found.append(Discrepancy(oid, f"{who} changes {what}, but the merged schema "
+                                              "has it otherwise"))
+    return found
+
+
+_ABSENT = object()
+# Fields that are sets written as tuples: two sides granting to different roles combine.
+_SET_FIELDS = frozenset({"acl", "granted", "revoked", "tags"})
+
+
+def _pick(before: object, mine: object, other: object) -> tuple[bool, object]:
+    if mine == other or before == other:
+        return True, mine
+    if before == mine:
+        return True, other
+    return False, None
+
+
+def _merge_field(name: str, before: object, mine: object, other: object
+                 ) -> tuple[bool, object]:
+    decided, value = _pick(before, mine, other)
+    if decided or name not in _SET_FIELDS:
+        return decided, value
+    sets = [v for v in (before, mine, other) if isinstance(v, tuple)]
+    if len(sets) != 3:
+        return False, None
+    b, o, t = (set(v) for v in sets)
+    return True, tuple(sorted((b & o & t) | (o - b) | (t - b), key=repr))
+
+
+def _same_field(name: str, actual: object, expected: object) -> bool:
+    if name in _SET_FIELDS and isinstance(actual, tuple) and isinstance(expected, tuple):
+        return set(actual) == set(expected)
+    return actual == expected
 
 
 def _problem(oid: ObjectId, before: object, expected: object, result: object, who: str

@@ -119,19 +119,15 @@ def check_merge(oracle: Oracle, states: MergeStates, *, ours_name: str = "ours",
     changes to the base, and nothing else (git/merge_verify.py)."""
     from pgmt_git.git.merge_verify import discrepancies, facets, side_changes
 
-    catalogs = {}
-    for side, files in (("the common ancestor", states.base), (ours_name, states.ours),
-                        (theirs_name, states.theirs)):
-        try:
-            catalogs[side] = oracle.catalog(files)
-        except SourceError as exc:
+    sides = ("the common ancestor", ours_name, theirs_name)
+    base, ours, theirs, merged = _catalogs(oracle, (states.base, states.ours, states.theirs,
+                                                    states.merged))
+    for side, catalog in zip(sides, (base, ours, theirs)):
+        if isinstance(catalog, SourceError):
             return MergeCheck(skipped=f"{side}'s schema does not apply by itself: "
-                                      f"{_first_line(exc.message)}")
-    base, ours, theirs = catalogs.values()
-    try:
-        merged = oracle.catalog(states.merged)
-    except SourceError as exc:
-        message = _first_line(_unlocated(exc))
+                                      f"{_first_line(catalog.message)}")
+    if isinstance(merged, SourceError):
+        message = _first_line(_unlocated(merged))
         names = {n.replace('""', '"') for n in _QUOTED_NAME.findall(message)}
         culprits = [f"{who} {change}"
                     for who, side in ((ours_name, ours), (theirs_name, theirs))
@@ -139,10 +135,26 @@ def check_merge(oracle: Oracle, states: MergeStates, *, ours_name: str = "ours",
                     if change.id.name in names]
         return MergeCheck(problems=(MergeProblem(
             "; ".join([f"the merged schema fails here: {message}", *culprits]),
-            path=exc.path, line=exc.line),))
+            path=merged.path, line=merged.line),))
     found = discrepancies(base, ours, theirs, merged, ours_name=ours_name,
                           theirs_name=theirs_name)
     return MergeCheck(problems=tuple(MergeProblem(d.problem, ids=(d.id,)) for d in found))
+
+
+def _catalogs(oracle: Oracle, states: Sequence[Sequence[ReplaySource]]
+              ) -> list[Catalog | SourceError]:
+    """The catalog of each state, or the error replaying it, replayed side by side: each
+    replay waits on the server, which has the cores to run them at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def catalog(files: Sequence[ReplaySource]) -> Catalog | SourceError:
+        try:
+            return oracle.catalog(files)
+        except SourceError as exc:
+            return exc
+
+    with ThreadPoolExecutor(max_workers=len(states)) as pool:
+        return list(pool.map(catalog, states))
 
 
 def _unlocated(exc: SourceError) -> str:

@@ -292,14 +292,15 @@ def test_verification_can_be_turned_off(tmp_path: Path, base: str, unique: str) 
 
 
 def test_a_lost_change_is_a_conflict(tmp_path: Path, base: str, unique: str) -> None:
-    """Both sides add the same column with different types in separate statements: each
-    merges as text, the catalog cannot hold both."""
+    """Both sides give one column a default, in different statements: the text merges, the
+    catalog cannot hold both."""
     ours = base + f"\nALTER TABLE users_{unique} ALTER COLUMN name SET DEFAULT 'a';\n"
     theirs = base.replace("    name text\n", "    name text DEFAULT 'b'\n")
     ws, code, output = merged(tmp_path, base, ours, theirs)
     assert code == 1
-    assert (f"HEAD and feature change column public.users_{unique}.name differently"
-            ) in output
+    assert (f"HEAD and feature change the default of column public.users_{unique}.name "
+            "differently") in output
     text = ws.read("schema/app.sql")
     assert text.count("<<<<<<< HEAD") == 2
-    assert f"-- pgmt-git: HEAD and feature change column public.users_{unique}.name" in text
+    assert ("-- pgmt-git: HEAD and feature change the default of column "
+            f"public.users_{unique}.name differently") in text

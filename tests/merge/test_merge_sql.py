@@ -223,7 +223,8 @@ def test_unchanged_sides_return_the_other_text_as_is() -> None:
 
 
 def test_unreadable_sql_is_refused() -> None:
-    with pytest.raises(CannotMerge, match="their version is not SQL the merge can read: <sql>:1:14: invalid SQL"):
+    with pytest.raises(CannotMerge, match="their version is not SQL the merge can read: "
+                                          "<sql>:1:14: invalid SQL"):
         merge_sql(BASE, BASE.replace("a + 1", "a + 2"), "CREATE TABLE (;\n" + BASE)
 
 
