@@ -4,7 +4,8 @@
 - ``pre-push REMOTE URL``: every commit being pushed (git passes the refs on stdin); exit 1
   refuses the push.
 - ``post-rewrite amend|rebase`` and ``post-merge``: HEAD after the rewrite or merge, as
-  warnings (git ignores the exit code of these hooks).
+  warnings (git ignores the exit code of these hooks); after a merge, also a migration
+  chain both sides added to (git/merge_chain.py).
 
 Runs without click: git starts it on every commit, and importing click alone costs about as
 much as the whole check (``cli.main_entry`` sends ``hook`` here directly). ``PGMT_GIT_SKIP=1``
@@ -157,6 +158,8 @@ def _after(what: str) -> Callable[..., int]:
         report = GuardReport()
         if head is not None:
             guard.commit(report, head, label="HEAD")
+            if what == "merge" and Rule.ORDER in rules:
+                _warn_forked_chains(guard, head, stderr)
         return _finish(report, rules, stderr, headline=f"warning: after this {what}",
                        blocking=False)
 
@@ -204,6 +207,13 @@ def _regenerate(cwd: Path, stderr: TextIO) -> int:
         print(f"{PREFIX}regeneration failed: {exc}\n{PREFIX}once fixed, run "
               "`pgmt-git migrate rebase`", file=stderr)
         return 1
+
+
+def _warn_forked_chains(guard: Guard, head: str, stderr: TextIO) -> None:
+    from pgmt_git.git.merge_chain import forked_chains
+
+    for fork in forked_chains(guard, head):
+        print(f"{PREFIX}warning: {fork.message()}", file=stderr)
 
 
 _HOOKS: dict[str, Callable[..., int]] = {

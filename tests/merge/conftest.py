@@ -17,6 +17,7 @@ from pgmt_git.pg.databases import DatabaseKind
 from pgmt_git.pg.server import Server, connect
 from tests.fixtures_pg import external_server_url
 from tests.git.conftest import BIN, Workspace, new_repo, pgmt_git, run
+from tests.git.conftest import origin  # noqa: F401 - the fixture, for the hook tests
 
 CONFIG = "directories:\n  schema_dir: schema\n"
 
