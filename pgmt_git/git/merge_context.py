@@ -9,8 +9,9 @@ stopped on a conflict, after the drivers ran. What there is while they run:
   ``rebase-merge/done``; git swaps the sides: ours is the upstream being built on (HEAD),
   theirs the commit being replayed, the base its parent;
 - ``git cherry-pick A..B`` and ``git revert`` keep ``sequencer/todo``, the current command
-  first; a single ``git cherry-pick C`` leaves nothing, so the commit is searched for:
-  one whose file is theirs and whose parent's is the base.
+  first; a single ``git cherry-pick C`` or ``git revert C`` leaves nothing, so the commit
+  is searched for: one whose file is theirs and whose parent's is the base (the other way
+  round for a revert).
 
 Every candidate is checked against the blobs git handed over (HEAD must hold our file and
 the commit their file), so the oracle never verifies against the wrong commits: when
@@ -120,9 +121,10 @@ def _candidates(repo: Repo, environ: Mapping[str, str], path: str, blobs: Blobs
         if found is not None:
             yield found
     for commit in _walk_refs(repo):
-        found = _picked(repo, Operation.CHERRY_PICK, commit, head, path, blobs)
-        if found is not None:
-            yield found
+        for operation in (Operation.CHERRY_PICK, Operation.REVERT):
+            found = _picked(repo, operation, commit, head, path, blobs)
+            if found is not None:
+                yield found
 
 
 def _sequencer_commands(git_dir: Path) -> Iterator[tuple[Operation, str]]:

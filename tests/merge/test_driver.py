@@ -304,3 +304,20 @@ def test_a_lost_change_is_a_conflict(tmp_path: Path, base: str, unique: str) -> 
     assert text.count("<<<<<<< HEAD") == 2
     assert ("-- pgmt-git: HEAD and feature change the default of column "
             f"public.users_{unique}.name differently") in text
+
+
+def test_the_oracle_in_a_revert(tmp_path: Path, base: str, unique: str) -> None:
+    """Reverting the commit that added a column a later view selects: clean as text."""
+    ws = merge_repo(tmp_path, base)
+    ws.write("schema/app.sql", base.replace("    name text\n", "    name text,\n    phone text\n"))
+    ws.commit_all("add phone")
+    added = ws.git("rev-parse", "HEAD").strip()
+    view = f"\nCREATE VIEW phones_{unique} AS SELECT id, phone FROM users_{unique};\n"
+    ws.write("schema/app.sql", ws.read("schema/app.sql") + view)
+    ws.commit_all("add a view of phones")
+    result = ws.run_git("revert", "--no-edit", added)
+    assert result.returncode != 0
+    assert (f'conflict in view phones_{unique}: the merged schema fails here: column "phone" '
+            f"does not exist; parent of {added[:7]} drops column public.users_{unique}.phone"
+            ) in result.stderr
+    ws.run_git("revert", "--abort")
