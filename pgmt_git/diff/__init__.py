@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pgmt_git.diff.changes import Change
+from pgmt_git.diff.collector import collector_paused
 from pgmt_git.diff.differ import DiffOptions, diff
 from pgmt_git.diff.model import Catalog, ObjectId
 from pgmt_git.diff.ordering import order_changes
@@ -27,8 +28,9 @@ def diff_catalogs(old: Catalog, new: Catalog, *, options: DiffOptions = DiffOpti
     know (what a function body uses; a schema file's ``-- require:`` turned into objects):
     they order creations like recorded dependencies do.
     """
-    changes = diff(old, new, options)
-    hints = frozenset(hints)
-    if hints:
-        new = Catalog(new.objects, new.depends | hints)
-    return order_changes(changes, old, new)
+    with collector_paused():
+        changes = diff(old, new, options)
+        hints = frozenset(hints)
+        if hints:
+            new = Catalog(new.objects, new.depends | hints)
+        return order_changes(changes, old, new)

@@ -73,7 +73,7 @@ _RELATION_KINDS = frozenset({Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW, Kind
                              Kind.INDEX, Kind.COMPOSITE})
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class ObjectId:
     """An object's identity. ``schema`` is empty for schemas, extensions and event triggers
     (database-wide names). ``args`` is a routine's argument types (``integer, text``).
@@ -85,6 +85,10 @@ class ObjectId:
     name: str
     args: str = ""
     parent: ObjectId | None = None
+    # Computed in __post_init__; slots, because catalogs hold tens of thousands of ids.
+    _identity: tuple[object, ...] = field(init=False, repr=False, compare=False)
+    _hash: int = field(init=False, repr=False, compare=False)
+    _sort_key: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Identity, hash and order are computed once: catalogs of thousands of objects
@@ -99,21 +103,20 @@ class ObjectId:
         object.__setattr__(self, "_sort_key", order)
 
     def sort_key(self) -> tuple[str, ...]:
-        return self._sort_key  # type: ignore[attr-defined, no-any-return]
+        return self._sort_key
 
     def __eq__(self, other: object) -> bool:
         if self is other:
             return True
         if not isinstance(other, ObjectId):
             return NotImplemented
-        return (self._hash == other._hash  # type: ignore[attr-defined]
-                and self._identity == other._identity)  # type: ignore[attr-defined]
+        return self._hash == other._hash and self._identity == other._identity
 
     def __hash__(self) -> int:
-        return self._hash  # type: ignore[attr-defined, no-any-return]
+        return self._hash
 
     def __lt__(self, other: ObjectId) -> bool:
-        return self._sort_key < other._sort_key  # type: ignore[attr-defined, no-any-return]
+        return self._sort_key < other._sort_key
 
     def __str__(self) -> str:
         """For messages: ``table public.users``, ``column public.users.email``."""
@@ -611,6 +614,8 @@ class Catalog:
         init=False, repr=False, compare=False)
     _dependents: Mapping[ObjectId, tuple[ObjectId, ...]] = field(
         init=False, repr=False, compare=False)
+    _by_kind: Mapping[Kind, Mapping[ObjectId, DbObject]] = field(
+        init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         objects = MappingProxyType(dict(sorted(self.objects.items(),
@@ -618,9 +623,13 @@ class Catalog:
         object.__setattr__(self, "objects", objects)
         object.__setattr__(self, "depends", frozenset(self.depends))
         children: dict[ObjectId, list[ObjectId]] = {}
-        for oid in objects:
+        by_kind: dict[Kind, dict[ObjectId, DbObject]] = {}
+        for oid, obj in objects.items():
             if oid.parent is not None:
                 children.setdefault(oid.parent, []).append(oid)
+            by_kind.setdefault(oid.kind, {})[oid] = obj
+        object.__setattr__(self, "_by_kind", MappingProxyType(
+            {k: MappingProxyType(v) for k, v in by_kind.items()}))
         dependents: dict[ObjectId, list[ObjectId]] = {}
         for dependent, referenced in self.depends:
             dependents.setdefault(referenced, []).append(dependent)
@@ -656,7 +665,13 @@ class Catalog:
         return self.objects.get(oid)
 
     def of_kind(self, kind: Kind) -> tuple[DbObject, ...]:
-        return tuple(obj for oid, obj in self.objects.items() if oid.kind is kind)
+        return tuple(self.by_kind(kind).values())
+
+    def by_kind(self, *kinds: Kind) -> Mapping[ObjectId, DbObject]:
+        """The objects of these kinds, by id, in catalog order."""
+        if len(kinds) == 1:
+            return self._by_kind.get(kinds[0], MappingProxyType({}))
+        return {oid: obj for oid, obj in self.objects.items() if oid.kind in kinds}
 
     def children(self, parent: ObjectId) -> tuple[ObjectId, ...]:
         """Constraints, indexes, triggers and policies of a relation, sorted."""

@@ -80,13 +80,19 @@ class _Graph:
             for oid in change.precedes_drop_of:
                 self.edge([j], self._dropped(oid))
         # Edges are a set: the order they are added in does not change the result.
+        # Most dependencies join objects no change touches: the first side is looked up
+        # alone, and the other only when there is something to order.
         for a, b in self.new.depends:
-            self.edge(self._made(b), self._made(a))
+            made_b = self._made(b)
+            if made_b:
+                self.edge(made_b, self._made(a))
         for a, b in self.old.depends:
             dropped_a = self._dropped(a)
-            self.edge(dropped_a, (*self._dropped(b), *self.altering.get(b, ())))
-            if (a, b) not in self.new.depends:
-                self.edge(self.altering.get(a, ()), self._dropped(b))
+            if dropped_a:
+                self.edge(dropped_a, (*self._dropped(b), *self.altering.get(b, ())))
+            altering_a = self.altering.get(a)
+            if altering_a and (a, b) not in self.new.depends:
+                self.edge(altering_a, self._dropped(b))
         self._name_edges()
 
     def _made(self, oid: ObjectId) -> tuple[int, ...]:

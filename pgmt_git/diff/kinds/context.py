@@ -68,8 +68,8 @@ class DiffContext:
         self.changes.extend(changes)
 
     def pairs(self, *kinds: Kind) -> Pairs[DbObject]:
-        old = {oid: obj for oid, obj in self.old.objects.items() if oid.kind in kinds}
-        new = {oid: obj for oid, obj in self.new.objects.items() if oid.kind in kinds}
+        old = self.old.by_kind(*kinds)
+        new = self.new.by_kind(*kinds)
         return Pairs(
             tuple(obj for oid, obj in old.items() if oid not in new),
             tuple(obj for oid, obj in new.items() if oid not in old),

@@ -23,7 +23,7 @@ SELECT a.attrelid AS relid,
        s.seqcache AS seq_cache,
        s.seqcycle AS seq_cycle,
        NOT a.attislocal AS inherited,
-       pg_catalog.col_description(a.attrelid, a.attnum) AS comment,
+       ds.description AS comment,
        CASE WHEN a.attacl IS NOT NULL THEN
          (SELECT coalesce(json_agg(json_build_array(
                    CASE WHEN x.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(x.grantee) END,
@@ -34,6 +34,9 @@ SELECT a.attrelid AS relid,
   JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+  LEFT JOIN pg_catalog.pg_description ds
+         ON ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+        AND ds.objsubid = a.attnum
   LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
   LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
   LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace

@@ -29,12 +29,15 @@ SELECT con.oid,
        con.confupdtype AS on_update,
        con.confdeltype AS on_delete,
        con.confmatchtype AS match,
-       pg_catalog.obj_description(con.oid, 'pg_constraint') AS comment
+       ds.description AS comment
   FROM pg_catalog.pg_constraint con
   JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
   LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
+  LEFT JOIN pg_catalog.pg_description ds
+         ON ds.objoid = con.oid AND ds.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass
+        AND ds.objsubid = 0
  WHERE con.contype IN ('p', 'u', 'c', 'f', 'x')
    AND con.conislocal
    AND con.conparentid = 0

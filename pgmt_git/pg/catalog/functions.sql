@@ -16,7 +16,7 @@ SELECT p.oid,
                FROM generate_series(1, p.pronargs) AS k(i)
               WHERE p.proargmodes IS NULL) AS input_names,
        pg_catalog.pg_get_userbyid(p.proowner) AS owner,
-       pg_catalog.obj_description(p.oid, 'pg_proc') AS comment,
+       ds.description AS comment,
        CASE WHEN p.proacl IS NOT NULL THEN
          (SELECT coalesce(json_agg(json_build_array(
                    CASE WHEN a.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(a.grantee) END,
@@ -25,6 +25,9 @@ SELECT p.oid,
        END AS acl
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+  LEFT JOIN pg_catalog.pg_description ds
+         ON ds.objoid = p.oid AND ds.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+        AND ds.objsubid = 0
  WHERE p.prokind IN ('f', 'p', 'w')
    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
    AND n.nspname NOT LIKE 'pg\_toast%'

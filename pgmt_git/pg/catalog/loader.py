@@ -10,20 +10,19 @@ OIDs are used only here, to join rows and to map pg_depend to object ids; they n
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from collections.abc import Sequence as SequenceOf
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
+from psycopg.rows import dict_row, namedtuple_row
 
 from pgmt_git.config import Objects, TrackingTable
+from pgmt_git.diff.collector import collector_paused
 from pgmt_git.diff.model import (
     Acl,
     Catalog,
@@ -71,7 +70,6 @@ QUERY_NAMES = ("schemas", "extensions", "collations", "enums", "ranges", "domain
                "triggers", "policies", "event_triggers", "default_privileges", "depends",
                "aliases")
 
-Rows = list[dict[str, Any]]
 # (catalog table, oid, sub-object id): how pg_depend names an object.
 CatalogKey = tuple[str, int, int]
 
@@ -93,11 +91,10 @@ def load_catalog(conn_or_conninfo: psycopg.Connection | str, *,
             conn = psycopg.connect(conn_or_conninfo, autocommit=True, prepare_threshold=None)
         except psycopg.OperationalError as exc:
             raise ServerError(f"cannot connect to read the catalog: {exc}") from exc
-        with conn:
-            rows = _read(conn)
-    else:
-        rows = _read(conn_or_conninfo)
-    return build_catalog(rows, objects_filter, tracking_table)
+        with conn, collector_paused():
+            return _load(conn, objects_filter, tracking_table)
+    with collector_paused():
+        return _load(conn_or_conninfo, objects_filter, tracking_table)
 
 
 def load_catalogs(conns_or_conninfos: SequenceOf[psycopg.Connection | str], *,
@@ -113,40 +110,43 @@ def load_catalogs(conns_or_conninfos: SequenceOf[psycopg.Connection | str], *,
                                   tracking_table=tracking_table) for c in conns_or_conninfos)
     # Paused here, not in each thread: the collector's switch is process-wide, and threads
     # pausing and resuming it in turn could leave it off.
-    with _collector_paused(), ThreadPoolExecutor(len(conns_or_conninfos)) as pool:
+    with collector_paused(), ThreadPoolExecutor(len(conns_or_conninfos)) as pool:
         futures = [pool.submit(load_catalog, c, objects_filter=objects_filter,
                                tracking_table=tracking_table) for c in conns_or_conninfos]
         return tuple(future.result() for future in futures)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Tens of thousands of small objects that all live on: the cyclic garbage collector
-    would scan them again and again while nothing here makes a cycle."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
+# The largest results (tens of thousands of rows) are read as tuples, a dict per row costing
+# several times the memory: columns as named tuples, dependencies as plain tuples, and those
+# are not even fetched at once but turned into edges row by row, as the builder reads them.
+_NAMED_TUPLE_QUERIES = frozenset({"columns"})
+_STREAMED_QUERIES = ("depends", "aliases")  # the last ones of QUERY_NAMES
 
 
-def _read(conn: psycopg.Connection) -> dict[str, Rows]:
-    rows: dict[str, Rows] = {}
-    with conn.transaction(), conn.cursor(row_factory=dict_row) as cursor:
+def _load(conn: psycopg.Connection, objects_filter: Objects,
+          tracking_table: TrackingTable) -> Catalog:
+    rows: dict[str, Any] = {}
+    with conn.transaction(), conn.cursor(row_factory=dict_row) as cursor, \
+            conn.cursor(row_factory=namedtuple_row) as named, \
+            conn.cursor() as aliases, conn.cursor() as depends:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SELECT pg_catalog.set_config('search_path', '', true)")
-        for name in QUERY_NAMES:
-            cursor.execute(query_text(name))  # type: ignore[arg-type]  # our own files
-            rows[name] = cursor.fetchall()
-    return rows
+        for name in QUERY_NAMES[:-len(_STREAMED_QUERIES)]:
+            reader: psycopg.Cursor[Any] = named if name in _NAMED_TUPLE_QUERIES else cursor
+            reader.execute(query_text(name))  # type: ignore[arg-type]  # our own files
+            rows[name] = reader.fetchall()
+        for name, streamed in zip(_STREAMED_QUERIES, (depends, aliases)):
+            streamed.execute(query_text(name))  # type: ignore[arg-type]  # our own files
+            rows[name] = streamed
+        return build_catalog(rows, objects_filter, tracking_table)
 
 
-def build_catalog(rows: Mapping[str, Rows], objects_filter: Objects | None = None,
+def build_catalog(rows: Mapping[str, Iterable[Any]], objects_filter: Objects | None = None,
                   tracking_table: TrackingTable | None = None) -> Catalog:
-    """The catalog from the rows of every query (pure: no database needed), filtered."""
-    with _collector_paused():
+    """The catalog from the rows of every query (pure: no database needed), filtered: dicts,
+    but named tuples for ``columns`` and tuples for ``depends`` and ``aliases`` (which are
+    read once, so they may be iterators)."""
+    with collector_paused():
         builder = _Builder()
         builder.add_all(rows)
         objects = {obj.id: obj for obj in builder.objects}
@@ -169,7 +169,7 @@ class _Builder:
     def relation(self, oid: int) -> ObjectId | None:
         return self.ids.get(("pg_class", oid, 0))
 
-    def add_all(self, rows: Mapping[str, Rows]) -> None:
+    def add_all(self, rows: Mapping[str, Any]) -> None:
         for row in rows["schemas"]:
             self.add(("pg_namespace", row["oid"], 0), Schema(
                 row["name"], row["comment"], row["owner"], _acl(row["acl"])))
@@ -245,15 +245,15 @@ class _Builder:
                     parent, row["name"], row["permissive"], row["command"],
                     tuple(row["roles"]), row["using"], row["with_check"], row["comment"]))
 
-    def _add_relation(self, oid: int, obj: DbObject, columns: Iterable[dict[str, Any]]) -> None:
+    def _add_relation(self, oid: int, obj: DbObject, columns: Iterable[Any]) -> None:
         self.add(("pg_class", oid, 0), obj)
         self._register_columns(oid, obj.id, columns)
 
     def _register_columns(self, oid: int, relation: ObjectId,
-                          columns: Iterable[dict[str, Any]]) -> None:
+                          columns: Iterable[Any]) -> None:
         self.ids[("pg_class", oid, 0)] = relation
         for row in columns:
-            self.ids[("pg_class", oid, row["attnum"])] = column_id(relation, row["name"])
+            self.ids[("pg_class", oid, row.attnum)] = column_id(relation, row.name)
 
     def _add_constraint(self, row: dict[str, Any]) -> None:
         parent = self.relation(row["relid"])
@@ -276,18 +276,20 @@ class _Builder:
         if constraint.has_index and row["index_oid"]:
             self.ids[("pg_class", row["index_oid"], 0)] = constraint.id
 
-    def edges(self, depends: Rows, aliases: Rows) -> set[tuple[ObjectId, ObjectId]]:
-        alias = {(r["cls"], r["objid"], r["objsubid"]): (r["tocls"], r["toid"], r["tosubid"])
-                 for r in aliases}
+    def edges(self, depends: Iterable[tuple[Any, ...]],
+              aliases: Iterable[tuple[Any, ...]]) -> set[tuple[ObjectId, ObjectId]]:
+        """Dependencies from the rows of ``depends.sql`` and ``aliases.sql`` (tuples in their
+        columns' order)."""
+        alias = {(cls, objid, objsubid): (tocls, toid, tosubid)
+                 for cls, objid, objsubid, tocls, toid, tosubid in aliases}
         found: set[tuple[ObjectId, ObjectId]] = set()
-        for row in depends:
-            dependent = self._resolve((row["cls"], row["objid"], row["objsubid"]), alias)
-            referenced = self._resolve((row["refcls"], row["refobjid"], row["refobjsubid"]),
-                                       alias)
+        for cls, objid, objsubid, refcls, refobjid, refobjsubid, deptype in depends:
+            dependent = self._resolve((cls, objid, objsubid), alias)
+            referenced = self._resolve((refcls, refobjid, refobjsubid), alias)
             if dependent is None or referenced is None or dependent == referenced:
                 continue
             if (dependent.kind is Kind.SEQUENCE and referenced.kind is Kind.COLUMN
-                    and row["deptype"] == "a"):
+                    and deptype == "a"):
                 continue  # OWNED BY: an attribute of the sequence, not an ordering need
             found.add((dependent, referenced))
         for obj in self.objects:
@@ -370,26 +372,26 @@ def _sequence(row: dict[str, Any]) -> Sequence:
                     row["comment"], row["owner"], _acl(row["acl"]))
 
 
-def _columns_by_relation(rows: Rows) -> dict[int, tuple[dict[str, Any], ...]]:
-    grouped: dict[int, list[dict[str, Any]]] = {}
+def _columns_by_relation(rows: Iterable[Any]) -> dict[int, tuple[Any, ...]]:
+    """Rows of ``columns.sql`` (named tuples) by relation."""
+    grouped: dict[int, list[Any]] = {}
     for row in rows:
-        grouped.setdefault(row["relid"], []).append(row)
+        grouped.setdefault(row.relid, []).append(row)
     return {relid: tuple(found) for relid, found in grouped.items()}
 
 
-def _column(row: dict[str, Any]) -> Column:
+def _column(row: Any) -> Column:
     identity = None
-    if row["identity"]:
+    if row.identity:
         identity = Identity(
-            row["identity"] == "a", row["seq_schema"], row["seq_name"],
-            SequenceOptions(row["seq_type"], row["seq_start"], row["seq_increment"],
-                            row["seq_min"], row["seq_max"], row["seq_cache"], row["seq_cycle"]))
-    return Column(row["name"], row["type"], row["not_null"], row["default"], row["collation"],
-                  identity, row["generated"], row["comment"], _acl(row["acl"]),
-                  row["inherited"])
+            row.identity == "a", row.seq_schema, row.seq_name,
+            SequenceOptions(row.seq_type, row.seq_start, row.seq_increment,
+                            row.seq_min, row.seq_max, row.seq_cache, row.seq_cycle))
+    return Column(row.name, row.type, row.not_null, row.default, row.collation,
+                  identity, row.generated, row.comment, _acl(row.acl), row.inherited)
 
 
-def _table(row: dict[str, Any], columns: Iterable[dict[str, Any]]) -> Table:
+def _table(row: dict[str, Any], columns: Iterable[Any]) -> Table:
     parents = tuple(ObjectId(Kind.TABLE, schema, name) for schema, name in row["parents"])
     partition_of = parents[0] if row["is_partition"] and parents else None
     return Table(
@@ -401,7 +403,7 @@ def _table(row: dict[str, Any], columns: Iterable[dict[str, Any]]) -> Table:
         _acl(row["acl"]))
 
 
-def _view(row: dict[str, Any], columns: Iterable[dict[str, Any]]) -> View | MaterializedView:
+def _view(row: dict[str, Any], columns: Iterable[Any]) -> View | MaterializedView:
     cols = tuple(_column(c) for c in columns)
     if row["relkind"] == "m":
         return MaterializedView(row["schema"], row["name"], row["definition"], cols,

@@ -21,7 +21,7 @@ SELECT c.oid,
            AND d.refobjsubid > 0 AND d.deptype = 'a'
          LIMIT 1) AS owned_by,
        pg_catalog.pg_get_userbyid(c.relowner) AS owner,
-       pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
+       ds.description AS comment,
        CASE WHEN c.relacl IS NOT NULL THEN
          (SELECT coalesce(json_agg(json_build_array(
                    CASE WHEN a.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(a.grantee) END,
@@ -31,6 +31,9 @@ SELECT c.oid,
   FROM pg_catalog.pg_sequence s
   JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_description ds
+         ON ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+        AND ds.objsubid = 0
  WHERE c.relkind = 'S'
    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
    AND n.nspname NOT LIKE 'pg\_toast%'

@@ -20,7 +20,7 @@ SELECT c.oid,
                JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
               WHERE i.inhrelid = c.oid ORDER BY i.inhseqno) AS parents,
        pg_catalog.pg_get_userbyid(c.relowner) AS owner,
-       pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
+       ds.description AS comment,
        CASE WHEN c.relacl IS NOT NULL THEN
          (SELECT coalesce(json_agg(json_build_array(
                    CASE WHEN a.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(a.grantee) END,
@@ -29,6 +29,9 @@ SELECT c.oid,
        END AS acl
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_description ds
+         ON ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+        AND ds.objsubid = 0
  WHERE c.relkind IN ('r', 'p')
    AND c.relpersistence <> 't'
    AND n.nspname NOT IN ('pg_catalog', 'information_schema')

@@ -7,7 +7,7 @@ SELECT c.oid,
        coalesce(c.reloptions, '{}') AS options,
        c.relispopulated AS populated,
        pg_catalog.pg_get_userbyid(c.relowner) AS owner,
-       pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
+       ds.description AS comment,
        CASE WHEN c.relacl IS NOT NULL THEN
          (SELECT coalesce(json_agg(json_build_array(
                    CASE WHEN a.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(a.grantee) END,
@@ -16,6 +16,9 @@ SELECT c.oid,
        END AS acl
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_description ds
+         ON ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+        AND ds.objsubid = 0
  WHERE c.relkind IN ('v', 'm')
    AND c.relpersistence <> 't'
    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
