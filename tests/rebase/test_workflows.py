@@ -139,3 +139,35 @@ def test_the_hook_is_quiet_without_branch_migrations(team: tuple[Dev, Dev],
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert amended.returncode == 0 and amended.stderr == "", amended.stderr
     assert bob.subject() == "notes, amended"
+
+
+def test_commit_none_leaves_the_result_staged(team: tuple[Dev, Dev], unique: str) -> None:
+    alice, bob = team
+    mine = generate_commit(bob, unique, "b int", name="add_b")
+    upstream_adds(alice, unique, first=("a int",))
+
+    result = run(bob.path, "git", "pull", "-q", "--rebase", "origin", "main",
+                 env={"PGMT_GIT_REGENERATE_COMMIT": "none"})
+
+    assert result.returncode == 0, result.stderr
+    assert "staged" in result.stderr
+    assert bob.subject() == "add_b"
+    staged = bob.git("diff", "--cached", "--name-status", "--no-renames").splitlines()
+    assert f"D\tmigrations/{mine}" in staged
+    assert any(line.startswith("A\tmigrations/") for line in staged)
+
+
+def test_commit_amend_folds_the_result_into_the_last_commit(team: tuple[Dev, Dev],
+                                                            unique: str) -> None:
+    alice, bob = team
+    mine = generate_commit(bob, unique, "b int", name="add_b")
+    upstream_adds(alice, unique, first=("a int",))
+
+    result = run(bob.path, "git", "pull", "-q", "--rebase", "origin", "main",
+                 env={"PGMT_GIT_REGENERATE_COMMIT": "amend"})
+
+    assert result.returncode == 0, result.stderr
+    assert bob.subject() == "add_b"
+    assert mine not in bob.migrations()
+    assert bob.git("status", "--porcelain") == ""
+    assert_consistent(bob)
