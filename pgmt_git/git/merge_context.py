@@ -36,6 +36,7 @@ from pgmt_git.git.repo import CommitTree, Repo, merge_base, open_repo_from_env
 SEARCH_LIMIT = 5000  # commits looked at to find the one a single cherry-pick applies
 _PICKS = frozenset({"pick", "p", "reword", "r", "edit", "e", "fixup", "f", "squash", "s"})
 _REVERTS = frozenset({"revert"})
+_EMPTY_BLOB = str(pygit2.hash(b""))
 
 
 class Operation(str, enum.Enum):
@@ -161,7 +162,9 @@ def _picked(repo: Repo, operation: Operation, rev: str, head: str, path: str, bl
         return None
     this, parent = str(commit.id), str(commit.parents[0].id)
     base, theirs = (this, parent) if operation is Operation.REVERT else (parent, this)
-    if _blob_at(repo, theirs, path) != blobs.theirs or _blob_at(repo, base, path) != blobs.base:
+    # A file both sides add has an empty ancestor: git hands over an empty base version.
+    base_blob = _blob_at(repo, base, path) or _EMPTY_BLOB
+    if _blob_at(repo, theirs, path) != blobs.theirs or base_blob != blobs.base:
         return None
     subject = commit.message.split("\n", 1)[0]
     name = f"{this[:7]} ({subject})"

@@ -321,3 +321,13 @@ def test_the_oracle_in_a_revert(tmp_path: Path, base: str, unique: str) -> None:
             f"does not exist; parent of {added[:7]} drops column public.users_{unique}.phone"
             ) in result.stderr
     ws.run_git("revert", "--abort")
+
+
+def test_a_file_both_sides_add(tmp_path: Path, unique: str) -> None:
+    ws = merge_repo(tmp_path, f"CREATE TABLE first_{unique} (id int);\n")
+    shared = f"CREATE TABLE shared_{unique} (id int PRIMARY KEY);\n"
+    ws.branches(ours=shared, theirs=shared + f"\nCREATE TABLE more_{unique} (id int);\n",
+                file="schema/new.sql")
+    result = ws.merge()
+    assert result.returncode == 0, result.stderr
+    assert ws.read("schema/new.sql") == shared + f"\nCREATE TABLE more_{unique} (id int);\n"
