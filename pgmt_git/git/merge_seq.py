@@ -34,7 +34,8 @@ class Conflicted(Generic[V]):
     theirs: V | None
 
 
-Outcome = "V | Conflicted[V] | None"  # None: the key is gone from the result
+# (key, base, ours, theirs) -> the merged value or a conflict; called when both sides have
+# the key and changed it differently.
 Resolver = Callable[[K, "V | None", "V | None", "V | None"], "V | Conflicted[V]"]
 
 
