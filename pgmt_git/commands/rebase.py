@@ -65,7 +65,9 @@ def regenerate_branch(start: Path, options: RebaseOptions, *, config_file: Path 
         return 0
     for line in report_lines(regeneration):
         say(line)
-    if regeneration.changed and not options.dry_run:
+    if regeneration.differences:
+        say("nothing written: the regenerated chain does not reach the schema files at HEAD")
+    elif regeneration.changed and not options.dry_run:
         _record(root, regeneration, project.config.git.regenerate_commit, say)
     return 0 if regeneration.ok else 1
 

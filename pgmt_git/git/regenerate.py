@@ -149,6 +149,10 @@ class Regenerator:
         commit = next(self.history.changes_of(self.head_commit, migration.path,
                                               hidden=(self.upstream_commit,)),
                       self.head_commit)
+        if not self.history.contains(commit, self.upstream_commit):
+            # Upstream was merged in after this commit: its schema files lack upstream's
+            # changes, and a diff to them would undo those. HEAD has both.
+            commit = self.head_commit
         desired = self.reader.files(self.history.schema_at(commit).schema_inputs())
         changes = diff_catalogs(start, desired)
         return migration_body(changes, render_statements(changes), start) if changes else ""

@@ -95,6 +95,15 @@ class History:
         after = self.blob(commit, path)
         return after is not None and after != before
 
+    def contains(self, commit: str, ancestor: str) -> bool:
+        """``ancestor`` is ``commit`` or in its history."""
+        if commit == ancestor:
+            return True
+        try:
+            return bool(self.repo.git.descendant_of(commit, ancestor))
+        except (KeyError, ValueError, pygit2.GitError):
+            return False
+
     def changes_of(self, tip: str, path: str, *, hidden: Sequence[str] = ()) -> Iterator[str]:
         """The commits reachable from ``tip`` that changed ``path``, newest first."""
         for commit in reversed(commits_between(self.repo, tip, tuple(hidden))):

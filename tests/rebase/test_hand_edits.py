@@ -111,3 +111,22 @@ def test_a_migration_without_header_is_kept_and_renumbered(team: tuple[Dev, Dev]
     assert only_migration_of(bob, "_by_hand.sql") == hand
     check = bob.pgmt("check", "--base", "origin/main")
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_chain_that_misses_the_schema_files_fails_and_writes_nothing(
+        team: tuple[Dev, Dev], unique: str) -> None:
+    alice, bob = team
+    first = int(bob.migrations()[0].split("_", 1)[0][1:])
+    bob.write("schema/t.sql", table(f"t_{unique}", *BASE, "b text"))
+    bob.write(f"migrations/V{first + 1}_by_hand.sql",
+              f"ALTER TABLE t_{unique} ADD COLUMN b int;\n")  # not what the schema says
+    bob.must_commit("by hand, wrong type")
+    upstream_adds(alice, unique, first=("a int",))
+    assert bob.rebase_pull("-c", "core.hooksPath=/dev/null").returncode == 0
+    before = bob.migrations()
+
+    result = bob.pgmt("migrate", "rebase")
+
+    assert result.returncode == 1
+    assert "still missing" in result.stdout and "nothing written" in result.stdout
+    assert bob.migrations() == before and bob.git("status", "--porcelain") == ""

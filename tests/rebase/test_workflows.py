@@ -171,3 +171,28 @@ def test_commit_amend_folds_the_result_into_the_last_commit(team: tuple[Dev, Dev
     assert mine not in bob.migrations()
     assert bob.git("status", "--porcelain") == ""
     assert_consistent(bob)
+
+
+def test_upstream_merged_into_the_branch_then_migrate_rebase(team: tuple[Dev, Dev],
+                                                             unique: str) -> None:
+    alice, bob = team
+    mine = generate_commit(bob, unique, "b int", name="add_b")
+    upstream_adds(alice, unique, first=("a int",))
+    bob.git("fetch", "-q", "origin")
+    merged = run(bob.path, "git", "-c", "core.hooksPath=/dev/null", "merge", "-q",
+                 "--no-edit", "origin/main")
+    assert merged.returncode == 0, merged.stderr
+
+    result = bob.pgmt("migrate", "rebase")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert mine not in bob.migrations()
+    text = only_new(bob, "_add_b.sql")
+    assert "ADD COLUMN b integer" in text and "DROP" not in text
+    assert_consistent(bob)
+
+
+def only_new(dev: Dev, suffix: str) -> str:
+    found = [n for n in dev.migrations() if n.endswith(suffix)]
+    assert len(found) == 1, dev.migrations()
+    return (dev.path / "migrations" / found[0]).read_text()
