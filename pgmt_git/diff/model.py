@@ -17,6 +17,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Union
 
@@ -198,6 +199,9 @@ class Column:
 
 # --------------------------------------------------------------------------- objects
 
+# An object's ``id`` is a cached property: the differ and ordering ask for ids of the same
+# objects many times over, and a cached id is one object shared by every lookup.
+
 
 @dataclass(frozen=True)
 class Schema:
@@ -206,7 +210,7 @@ class Schema:
     owner: str = ""
     acl: Acl = None
 
-    @property
+    @cached_property
     def id(self) -> ObjectId:
         return ObjectId(Kind.SCHEMA, "", self.name)
 
@@ -219,7 +223,7 @@ class Extension:
     relocatable: bool = False
     comment: str | None = None
 
-    @property
+    @cached_property
     def id(self) -> ObjectId:
         return ObjectId(Kind.EXTENSION, "", self.name)
 
@@ -237,7 +241,7 @@ class Collation:
     comment: str | None = None
     owner: str = ""
 
-    @property
+    @cached_property
     def id(self) -> ObjectId:
         return ObjectId(Kind.COLLATION, self.schema, self.name)
 
@@ -251,7 +255,7 @@ class EnumType:
     owner: str = ""
     acl: Acl = None
 
-    @property
+    @cached_property
     def id(self) -> ObjectId:
         return ObjectId(Kind.ENUM, self.schema, self.name)
 
@@ -265,7 +269,7 @@ class CompositeType:
     owner: str = ""
     acl: Acl = None
 
-    @property
+    @cached_property
     def id(self) -> ObjectId:
         return ObjectId(Kind.COMPOSITE, self.schema, self.name)
 
@@ -291,7 +295,7 @@ class Domain:
     owner: str = ""
     acl: Acl = None
 
-    @property
+    @cached_property
     def id(self) -> ObjectId:
         return ObjectId(Kind.DOMAIN, self.schema, self.name)
 
@@ -310,7 +314,7 @@ class RangeType:
     owner: str = ""
     acl: Acl = None
 
-    @property
+    @cached_property
     def id(self) -> ObjectId:
         return ObjectId(Kind.RANGE, self.schema, self.name)
 
@@ -326,7 +330,7 @@ class Sequence:
     owner: str = ""
     acl: Acl = None
 
-    @property
+    @cached_property
     def id(self) -> ObjectId:
         return ObjectId(Kind.SEQUENCE, self.schema, self.name)
 
@@ -360,7 +364,7 @@ class Table:
     owner: str = ""
     acl: Acl = None
 
-    @property
+    @cached_property
     def id(self) -> ObjectId:
         return ObjectId(Kind.TABLE, self.schema, self.name)
 
@@ -404,7 +408,7 @@ class Constraint:
     foreign_key: ForeignKey | None = None
     comment: str | None = None
 
-    @property
+    @cached_property
     def id(self) -> ObjectId:
         return ObjectId(Kind.CONSTRAINT, self.parent.schema, self.name, parent=self.parent)
 
@@ -440,7 +444,7 @@ class Index:
     predicate: str | None = None
     comment: str | None = None
 
-    @property
+    @cached_property
     def id(self) -> ObjectId:
         return ObjectId(Kind.INDEX, self.parent.schema, self.name, parent=self.parent)
 
@@ -463,7 +467,7 @@ class View:
     owner: str = ""
     acl: Acl = None
 
-    @property
+    @cached_property
     def id(self) -> ObjectId:
         return ObjectId(Kind.VIEW, self.schema, self.name)
 
@@ -480,7 +484,7 @@ class MaterializedView:
     owner: str = ""
     acl: Acl = None
 
-    @property
+    @cached_property
     def id(self) -> ObjectId:
         return ObjectId(Kind.MATERIALIZED_VIEW, self.schema, self.name)
 
@@ -510,7 +514,7 @@ class Function:
     owner: str = ""
     acl: Acl = None
 
-    @property
+    @cached_property
     def id(self) -> ObjectId:
         kind = {FunctionKind.PROCEDURE: Kind.PROCEDURE,
                 FunctionKind.AGGREGATE: Kind.AGGREGATE}.get(self.kind, Kind.FUNCTION)
@@ -528,7 +532,7 @@ class Trigger:
     enabled: str = "O"
     comment: str | None = None
 
-    @property
+    @cached_property
     def id(self) -> ObjectId:
         return ObjectId(Kind.TRIGGER, self.parent.schema, self.name, parent=self.parent)
 
@@ -546,7 +550,7 @@ class EventTrigger:
     enabled: str = "O"
     comment: str | None = None
 
-    @property
+    @cached_property
     def id(self) -> ObjectId:
         return ObjectId(Kind.EVENT_TRIGGER, "", self.name)
 
@@ -562,7 +566,7 @@ class Policy:
     with_check: str | None = None
     comment: str | None = None
 
-    @property
+    @cached_property
     def id(self) -> ObjectId:
         return ObjectId(Kind.POLICY, self.parent.schema, self.name, parent=self.parent)
 
@@ -586,7 +590,7 @@ class DefaultPrivileges:
     # entry, nothing for a schema's.
     baseline: tuple[Privilege, ...] = ()
 
-    @property
+    @cached_property
     def id(self) -> ObjectId:
         return ObjectId(Kind.DEFAULT_PRIVILEGES, self.schema, self.role, self.object_type)
 
