@@ -196,3 +196,19 @@ def only_new(dev: Dev, suffix: str) -> str:
     found = [n for n in dev.migrations() if n.endswith(suffix)]
     assert len(found) == 1, dev.migrations()
     return (dev.path / "migrations" / found[0]).read_text()
+
+
+def test_the_pre_commit_framework_way_names_the_rewrite_in_the_environment(
+        team: tuple[Dev, Dev], unique: str) -> None:
+    alice, bob = team
+    mine = generate_commit(bob, unique, "b int", name="add_b")
+    upstream_adds(alice, unique, first=("a int",))
+    assert bob.rebase_pull("-c", "core.hooksPath=/dev/null").returncode == 0
+
+    amend = bob.pgmt("hook", "post-rewrite", env={"PRE_COMMIT_REWRITE_COMMAND": "amend"})
+    rebase = bob.pgmt("hook", "post-rewrite", env={"PRE_COMMIT_REWRITE_COMMAND": "rebase"})
+
+    assert amend.returncode == 0 and "regenerat" not in amend.stderr
+    assert rebase.returncode == 0, rebase.stderr
+    assert f"migrations/{mine} -> " in rebase.stderr
+    assert bob.subject() == "Regenerate migrations after rebase onto origin/main"
