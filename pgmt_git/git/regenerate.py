@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pgmt_git.diff import Catalog, diff_catalogs, render_sql, render_statements
 from pgmt_git.errors import SourceError
@@ -85,7 +85,6 @@ class _Chain:
 
     inputs: list[ReplayInput]
     replayable: bool = True
-    versions: list[int] = field(default_factory=list)
 
 
 def newest_version(project: Project) -> int:
