@@ -117,7 +117,7 @@ class _Verification:
         if loaded is None:
             return self.result
         wanted = loaded.config.git.merge_verify if self.verify is None else self.verify
-        if not wanted:
+        if not wanted or not _is_schema_file(_project_path(self.files.path, loaded), loaded):
             return self.result
         if self.context.commits is None or self.context.repo is None:
             self.note(f"not verified: {self.context.note}")
@@ -148,6 +148,7 @@ class _Verification:
             return None  # no project here: a plain SQL merge
 
     def _check(self, loaded: LoadedConfig) -> MergeCheck | None:
+        from pgmt_git.git.merge import short_label
         from pgmt_git.git.merge_trees import merge_states
         from pgmt_git.git.oracle import Oracle, check_merge
         from pgmt_git.pg.server import resolve_server
@@ -166,7 +167,7 @@ class _Verification:
         oracle = Oracle(resolve_server(url), config)
         labels = self.context.labels
         return check_merge(oracle, states, ours_name=labels.ours,
-                           theirs_name=_short(labels.theirs))
+                           theirs_name=short_label(labels.theirs))
 
     def _conflicts(self, problems: Sequence[MergeProblem], loaded: LoadedConfig
                    ) -> MergeResult:
@@ -194,17 +195,17 @@ class _Verification:
         return result
 
 
+def _is_schema_file(path: str, loaded: LoadedConfig) -> bool:
+    schema_dir = loaded.config.directories.schema_dir.strip("/")
+    return schema_dir in ("", ".") or path.startswith(schema_dir + "/")
+
+
 def _project_path(path: str, loaded: LoadedConfig) -> str:
     root = loaded.root.resolve()
     try:
         return (Path.cwd() / path).resolve().relative_to(root).as_posix()
     except ValueError:
         return path
-
-
-def _short(label: str) -> str:
-    """``1a2b3c4 (Add a view)`` -> ``1a2b3c4``: enough to name a side in a sentence."""
-    return label.split(" (", 1)[0] if " (" in label else label
 
 
 @click.command("merge-driver")

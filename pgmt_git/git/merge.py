@@ -41,7 +41,7 @@ from pgmt_git.git.merge_text import (
 from pgmt_git.project.sqltext import statement_tree
 
 __all__ = ["CannotMerge", "Conflict", "ConflictStyle", "Labels", "MergeResult", "merge_sql",
-           "pieces"]
+           "pieces", "short_label"]
 
 EXPLANATION_PREFIX = "-- pgmt-git: "
 _BLANK_LINES = re.compile(r"(?:[ \t]*\r?\n)*")
@@ -273,7 +273,7 @@ def _table_input(piece: Piece) -> tuple[str, dict]:
 
 
 def _reason(conflict: Conflicted[Piece], labels: Labels) -> str:
-    ours, theirs = _short(labels.ours), _short(labels.theirs)
+    ours, theirs = short_label(labels.ours), short_label(labels.theirs)
     if conflict.base is None:
         return "both sides add it, differently"
     if conflict.ours is None:
@@ -283,7 +283,7 @@ def _reason(conflict: Conflicted[Piece], labels: Labels) -> str:
     return "both sides change it, differently"
 
 
-def _short(label: str) -> str:
+def short_label(label: str) -> str:
     """``1a2b3c4 (Add a view)`` -> ``1a2b3c4``: enough to name a side in a sentence."""
     return label.split(" (", 1)[0] or label
 

@@ -331,3 +331,20 @@ def test_a_file_both_sides_add(tmp_path: Path, unique: str) -> None:
     result = ws.merge()
     assert result.returncode == 0, result.stderr
     assert ws.read("schema/new.sql") == shared + f"\nCREATE TABLE more_{unique} (id int);\n"
+
+
+def test_a_sql_file_outside_the_schema_directory_is_merged_quietly(tmp_path: Path,
+                                                                   base: str) -> None:
+    ws = merge_repo(tmp_path, base)
+    ws.write(".gitattributes", "*.sql merge=pgmt\n")
+    ws.write("scripts/seed.sql", "INSERT INTO t VALUES (1);\n\nINSERT INTO t VALUES (2);\n")
+    ws.commit_all("seed script")
+    ws.branches(ours="INSERT INTO t VALUES (1);\n\nINSERT INTO t VALUES (3);\n",
+                theirs="INSERT INTO t VALUES (0);\n\nINSERT INTO t VALUES (1);\n\n"
+                       "INSERT INTO t VALUES (2);\n", file="scripts/seed.sql")
+    result = ws.merge()
+    assert result.returncode == 0, result.stderr
+    assert "pgmt-git" not in result.stderr
+    assert ws.read("scripts/seed.sql") == ("INSERT INTO t VALUES (0);\n\n"
+                                           "INSERT INTO t VALUES (1);\n\n"
+                                           "INSERT INTO t VALUES (3);\n")
