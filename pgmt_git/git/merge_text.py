@@ -14,7 +14,7 @@ line break are properties of the file, merged on their own.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pgmt_git.git.merge_keys import Key, describe, numbered, statement_merge_key
@@ -166,6 +166,3 @@ def line_break_before(done: Sequence[Piece | str]) -> bool:
     last = done[-1]
     return not isinstance(last, str) and last.sep == ""
 
-
-def keys_of(pieces: Sequence[Piece]) -> list[Hashable]:
-    return [p.key for p in pieces]
