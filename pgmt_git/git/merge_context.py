@@ -13,10 +13,11 @@ stopped on a conflict, after the drivers ran. What there is while they run:
   is searched for: one whose file is theirs and whose parent's is the base (the other way
   round for a revert).
 
-Every candidate is checked against the blobs git handed over (HEAD must hold our file and
-the commit their file), so the oracle never verifies against the wrong commits: when
-nothing fits (an inner merge of a criss-cross history, a rename), the commits are unknown
-and verification is skipped with a note.
+``MERGE_HEAD`` and the others are candidates too, for a driver run again by hand while a
+merge is stopped. Every candidate is checked against the blobs git handed over (HEAD must
+hold our file and the commit their file), so the oracle never verifies against the wrong
+commits: when nothing fits (an inner merge of a criss-cross history, a rename), the
+commits are unknown and verification is skipped with a note.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import pygit2
 
 from pgmt_git.errors import GitError
 from pgmt_git.git.merge import ConflictStyle, Labels
-from pgmt_git.git.repo import CommitTree, Repo, merge_base, open_repo_from_env
+from pgmt_git.git.repo import CommitTree, Repo, commit_of, merge_base, open_repo_from_env
 
 SEARCH_LIMIT = 5000  # commits looked at to find the one a single cherry-pick applies
 _PICKS = frozenset({"pick", "p", "reword", "r", "edit", "e", "fixup", "f", "squash", "s"})
@@ -116,6 +117,11 @@ def _candidates(repo: Repo, environ: Mapping[str, str], path: str, blobs: Blobs
             base = merge_base(repo, head, theirs)
             short = base[:7] if base else "empty tree"
             yield MergeCommits(Operation.MERGE, base, head, theirs), Labels("HEAD", short, name)
+    merging = commit_of(repo, "MERGE_HEAD")
+    if merging is not None and _blob_at(repo, merging, path) == blobs.theirs:
+        base = merge_base(repo, head, merging)
+        yield (MergeCommits(Operation.MERGE, base, head, merging),
+               Labels("HEAD", base[:7] if base else "empty tree", merging[:7]))
     git_dir = Path(repo.git.path)
     for operation, commit in _sequencer_commands(git_dir):
         found = _picked(repo, operation, commit, head, path, blobs)
@@ -129,6 +135,13 @@ def _candidates(repo: Repo, environ: Mapping[str, str], path: str, blobs: Blobs
 
 
 def _sequencer_commands(git_dir: Path) -> Iterator[tuple[Operation, str]]:
+    # Written once a command stopped: a driver run again by hand, or a later git.
+    for name, operation in (("REBASE_HEAD", Operation.REBASE),
+                            ("CHERRY_PICK_HEAD", Operation.CHERRY_PICK),
+                            ("REVERT_HEAD", Operation.REVERT)):
+        commit = _lines(git_dir / name)
+        if commit:
+            yield operation, commit[0].strip()
     done = _lines(git_dir / "rebase-merge" / "done")
     if done:
         words = done[-1].split()

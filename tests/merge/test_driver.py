@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.git.conftest import PGMT_GIT, run
 from tests.merge.conftest import MergeRepo, merge_repo
 
 pytestmark = pytest.mark.usefixtures("replays")
@@ -348,3 +349,36 @@ def test_a_sql_file_outside_the_schema_directory_is_merged_quietly(tmp_path: Pat
     assert ws.read("scripts/seed.sql") == ("INSERT INTO t VALUES (0);\n\n"
                                            "INSERT INTO t VALUES (1);\n\n"
                                            "INSERT INTO t VALUES (3);\n")
+
+
+def test_run_by_hand_in_a_stopped_merge(tmp_path: Path, base: str, unique: str) -> None:
+    """MERGE_HEAD exists once a merge stopped (here on another file): the driver, run by
+    hand on the three versions, verifies against it."""
+    ours, theirs = drop_and_view(base, unique)
+    ws = merge_repo(tmp_path, base)
+    ws.write("notes.txt", "base\n")
+    ws.commit_all("notes")
+    ws.git("checkout", "-q", "-b", "feature")
+    ws.write("schema/app.sql", theirs)
+    ws.write("notes.txt", "theirs\n")
+    ws.commit_all("theirs")
+    ws.git("checkout", "-q", "main")
+    ws.write("schema/app.sql", ours)
+    ws.write("notes.txt", "ours\n")
+    ws.commit_all("ours")
+    stopped = run(ws.path, "git", "merge", "--no-edit", "feature",
+                  env={"PGMT_GIT_MERGE_VERIFY": "false"})
+    assert stopped.returncode == 1 and "notes.txt" in stopped.stdout
+    assert ws.read("schema/app.sql") == ours + theirs[len(base):]  # unverified
+    stages = []
+    for n, rev in enumerate((ws.git("merge-base", "HEAD", "MERGE_HEAD").strip(), "HEAD",
+                             "MERGE_HEAD")):
+        path = tmp_path / f"version{n}.sql"
+        path.write_text(ws.git("show", f"{rev}:schema/app.sql"), encoding="utf-8")
+        stages.append(str(path))
+    again = run(ws.path, PGMT_GIT, "merge-driver", *stages, "7", "schema/app.sql")
+    assert again.returncode == 1
+    merging = ws.git("rev-parse", "--short", "MERGE_HEAD").strip()
+    assert (f'conflict in view emails_{unique}: the merged schema fails here: column "email" '
+            "does not exist; HEAD drops column") in again.stderr
+    assert f">>>>>>> {merging}\n" in Path(stages[1]).read_text(encoding="utf-8")
