@@ -89,13 +89,21 @@ def driver_context(cwd: Path, environ: Mapping[str, str], *, path: str, blobs: B
     style = _conflict_style(repo)
     head = None if repo.git.head_is_unborn else repo.git.head.target
     if head is None or _blob_at(repo, str(head), path) != blobs.ours:
-        return DriverContext(repo, Labels("HEAD"), style, None,
-                             "HEAD does not hold our side of the file (an inner merge?)")
+        return DriverContext(repo, _labels_without_commits(environ), style, None,
+                             "HEAD does not hold our version at this path (a rename, or an "
+                             "inner merge of a criss-cross history)")
     for found in _candidates(repo, environ, path, blobs):
         commits, labels = found
         return DriverContext(repo, labels, style, commits)
-    return DriverContext(repo, Labels("HEAD"), style, None,
+    return DriverContext(repo, _labels_without_commits(environ), style, None,
                          "could not tell which commit is being merged in")
+
+
+def _labels_without_commits(environ: Mapping[str, str]) -> Labels:
+    """Labels for the markers when the commits are unknown: still the branch name a merge
+    exports, when there is one."""
+    names = [name for key, name in environ.items() if key.startswith("GITHEAD_")]
+    return Labels("HEAD", "base", names[0]) if len(names) == 1 else Labels("HEAD")
 
 
 def _conflict_style(repo: Repo) -> ConflictStyle:

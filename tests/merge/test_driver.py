@@ -382,3 +382,21 @@ def test_run_by_hand_in_a_stopped_merge(tmp_path: Path, base: str, unique: str) 
     assert (f'conflict in view emails_{unique}: the merged schema fails here: column "email" '
             "does not exist; HEAD drops column") in again.stderr
     assert f">>>>>>> {merging}\n" in Path(stages[1]).read_text(encoding="utf-8")
+
+
+def test_a_file_renamed_on_one_side_merges_unverified(tmp_path: Path, base: str,
+                                                      unique: str) -> None:
+    ws = merge_repo(tmp_path, base)
+    ws.git("checkout", "-q", "-b", "feature")
+    ws.git("mv", "schema/app.sql", "schema/users.sql")
+    ws.write("schema/users.sql", base + f"\nCREATE TABLE orders_{unique} (id int);\n")
+    ws.commit_all("theirs")
+    ws.git("checkout", "-q", "main")
+    ours = base.replace("'people'", "'people who sign in'")
+    ws.write("schema/app.sql", ours)
+    ws.commit_all("ours")
+    result = ws.merge()
+    assert result.returncode == 0, result.stderr
+    assert ws.read("schema/users.sql") == ours + f"\nCREATE TABLE orders_{unique} (id int);\n"
+    assert ("schema/users.sql: merged by database object; not verified: HEAD does not hold "
+            "our version at this path (a rename") in result.stderr
