@@ -52,14 +52,13 @@ class AlterPolicy(Change):
 
 
 @dataclass(frozen=True)
-class Grant(Change):
-    """GRANT ``privileges`` on ``target`` (a column: a column privilege) to ``grantee``
-    (empty: PUBLIC)."""
+class _PrivilegeChange(Change):
+    """A GRANT or REVOKE on one object: about ``target``, after it exists in its final
+    shape, with the comments (after every structural change)."""
 
     target: ObjectId
-    grantee: str
+    grantee: str  # empty: PUBLIC
     privileges: tuple[str, ...]
-    grantable: bool = False
 
     @property
     def id(self) -> ObjectId:
@@ -75,25 +74,17 @@ class Grant(Change):
 
 
 @dataclass(frozen=True)
-class Revoke(Change):
+class Grant(_PrivilegeChange):
+    """GRANT ``privileges`` on ``target`` (a column: a column privilege) to ``grantee``."""
+
+    grantable: bool = False
+
+
+@dataclass(frozen=True)
+class Revoke(_PrivilegeChange):
     """REVOKE ``privileges`` (or only their grant option) on ``target`` from ``grantee``."""
 
-    target: ObjectId
-    grantee: str
-    privileges: tuple[str, ...]
     grant_option_only: bool = False
-
-    @property
-    def id(self) -> ObjectId:
-        return self.target
-
-    @property
-    def requires(self) -> Ids:
-        return (self.target,)
-
-    @property
-    def phase(self) -> Phase:
-        return Phase.COMMENT
 
 
 @dataclass(frozen=True)
