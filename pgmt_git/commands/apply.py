@@ -76,15 +76,15 @@ def dev_target(project: Project) -> Target:
 
 def _apply_once(app: AppContext, project: Project, allowed: frozenset[Any], *,
                 dry_run: bool) -> None:
-    from pgmt_git.diff import diff_catalogs, render_sql
+    from pgmt_git.diff import render_sql
+    from pgmt_git.pg.states import diff_to_schema
     from pgmt_git.pg.target import connect_target
 
     target = dev_target(project)
     reader = state_reader(app, project)
     desired = reader.schema()
     with connect_target(target, purpose="apply") as conn:
-        changes = diff_catalogs(reader.load(conn), desired,
-                                options=project.config.git.diff_options)
+        changes = diff_to_schema(reader.load(conn), desired, project)
         if not changes:
             click.echo(f"the {target.label} already matches the schema files")
             return

@@ -185,7 +185,7 @@ class _Checker:
     def _check_replay(self, result: ProjectResult, project: ProjectAt, loaded: Project,
                       oracle: Oracle) -> str:
         from pgmt_git.diff import summary_line
-        from pgmt_git.diff import diff_catalogs
+        from pgmt_git.pg.states import diff_to_schema
 
         try:
             chain = oracle.catalog(loaded.chain_inputs())
@@ -195,7 +195,7 @@ class _Checker:
                 Rule.REPLAY, _repo_path(project, exc.path or ""),
                 f"replaying HEAD's files fails: {exc.message}", exc.hint or "fix the file"))
             return "failed"
-        changes = diff_catalogs(chain, schema, options=loaded.config.git.diff_options)
+        changes = diff_to_schema(chain, schema, loaded)
         if not changes:
             return "passed"
         migrations = _repo_path(project, project.settings.migrations_dir)

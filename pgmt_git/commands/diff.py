@@ -46,7 +46,17 @@ def diff(app: AppContext, from_text: str, to_text: str, output_format: str,
     old, new = (reader.read(spec) for spec in specs)
     from pgmt_git.diff import diff_catalogs
 
-    changes = diff_catalogs(old, new, options=reader.config.git.diff_options)
+    hints: frozenset[Any] = frozenset()
+    if specs[1].state is StateKind.SCHEMA:
+        # Towards schema files: their -- require: lines order what pg_depend cannot.
+        from pgmt_git.project.require_hints import require_hints
+        from pgmt_git.project.source import load_project
+
+        project = load_project(specs[1].source, start_dir=Path.cwd(),
+                               config_file=app.config_file,
+                               overrides={"databases.shadow.url": shadow_url})
+        hints = require_hints(project.schema_files, new)
+    changes = diff_catalogs(old, new, options=reader.config.git.diff_options, hints=hints)
     click.echo(render(changes, output_format, from_label=specs[0].label,
                       to_label=specs[1].label), nl=False)
     if changes:

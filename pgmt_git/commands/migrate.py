@@ -386,12 +386,12 @@ def new_command(app: AppContext, description: str | None, empty: bool,
 def validate_command(app: AppContext, output_format: str, shadow_url: str | None) -> None:
     """CI gate: the migration chain, replayed, must produce exactly the schema files.
     Exit 1 with the difference (what a new migration would contain)."""
-    from pgmt_git.diff import changes_as_data, diff_catalogs, render_sql
+    from pgmt_git.diff import changes_as_data, render_sql
+    from pgmt_git.pg.states import diff_to_schema
 
     project = load(app, **{"shadow.url": shadow_url})
     reader = state_reader(app, project)
-    changes = diff_catalogs(reader.chain(), reader.schema(),
-                            options=project.config.git.diff_options)
+    changes = diff_to_schema(reader.chain(), reader.schema(), project)
     if output_format == "json":
         click.echo(json.dumps({"valid": not changes,
                                "changes": changes_as_data(changes)}, indent=2))
@@ -423,13 +423,17 @@ def diff_command(app: AppContext, target_url: str | None, against: str, output_f
     that turns the target into the expected state. Exit 1 on drift."""
     from pgmt_git.commands.diff import render
     from pgmt_git.diff import diff_catalogs
+    from pgmt_git.pg.states import diff_to_schema
 
     project = load(app, target_url=target_url, **{"shadow.url": shadow_url})
     target = project_target(project)
     reader = state_reader(app, project)
     expected = reader.chain() if against == "chain" else reader.schema()
     actual = _live_catalog(reader, target)
-    changes = diff_catalogs(actual, expected)
+    if against == "schema":
+        changes = diff_to_schema(actual, expected, project)
+    else:
+        changes = diff_catalogs(actual, expected, options=project.config.git.diff_options)
     label = "the migration chain" if against == "chain" else "the schema files"
     click.echo(render(changes, output_format, from_label=target.label, to_label=label),
                nl=False)

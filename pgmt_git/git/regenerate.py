@@ -17,13 +17,13 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pgmt_git.diff import Catalog, diff_catalogs, render_sql, render_statements
+from pgmt_git.diff import Catalog, render_sql, render_statements
 from pgmt_git.errors import SourceError
 from pgmt_git.git.merge import CannotMerge, Labels, merge_sql
 from pgmt_git.git.regenerate_history import REBUILD_ATTEMPTS, History, branch_migrations
 from pgmt_git.migrate.generate import migration_body
 from pgmt_git.migrate.hashing import catalog_hash
-from pgmt_git.pg.states import StateReader
+from pgmt_git.pg.states import StateReader, diff_to_schema
 from pgmt_git.project.migrations import (
     GENERATED_MARKER,
     MigrationFile,
@@ -122,8 +122,8 @@ class Regenerator:
         done = [self._one(m, v, chain) for m, v in zip(branch, versions)]
         if not chain.replayable:
             return Regeneration(self.onto, tuple(done), verified=False)
-        missing = diff_catalogs(self.reader.files(chain.inputs),
-                                self.reader.files(head.schema_inputs()))
+        missing = diff_to_schema(self.reader.files(chain.inputs),
+                                 self.reader.files(head.schema_inputs()), head)
         return Regeneration(self.onto, tuple(done), render_sql(missing) if missing else "")
 
     def _one(self, migration: MigrationFile, version: int, chain: _Chain) -> Regenerated:
@@ -152,8 +152,11 @@ class Regenerator:
             # Upstream was merged in after this commit: its schema files lack upstream's
             # changes, and a diff to them would undo those. HEAD has both.
             commit = self.head_commit
-        desired = self.reader.files(self.history.schema_at(commit).schema_inputs())
-        changes = diff_catalogs(start, desired)
+        return self._body(start, self.history.schema_at(commit))
+
+    def _body(self, start: Catalog, project: Project) -> str:
+        """What ``migrate new`` writes from ``start`` to ``project``'s schema files."""
+        changes = diff_to_schema(start, self.reader.files(project.schema_inputs()), project)
         return migration_body(changes, render_statements(changes), start) if changes else ""
 
     def _replaced(self, migration: MigrationFile, new_path: str, body: str, from_hash: str,
@@ -224,9 +227,8 @@ class Regenerator:
         own = [m for m in project.chain.migrations if m.path == migration.path]
         if not own:
             return None
-        start = self.reader.files(project.chain_inputs(before=own[0].version))
-        changes = diff_catalogs(start, self.reader.files(project.schema_inputs()))
-        return migration_body(changes, render_statements(changes), start) if changes else ""
+        return self._body(self.reader.files(project.chain_inputs(before=own[0].version)),
+                          project)
 
 
 def _with_header(text: str, generated_body: str, from_hash: str) -> str:

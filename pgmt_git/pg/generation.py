@@ -18,7 +18,7 @@ from pgmt_git.migrate.generate import (
     next_version,
 )
 from pgmt_git.migrate.hashing import catalog_hash
-from pgmt_git.pg.states import StateReader, touched
+from pgmt_git.pg.states import StateReader, diff_to_schema, touched
 from pgmt_git.project.migrations import (
     baseline_filename,
     migration_filename,
@@ -45,8 +45,7 @@ def new_migration(reader: StateReader, *, description: str | None, empty: bool,
     are the same and ``empty`` is not asked for."""
     project = reader.project
     current = reader.chain()
-    changes = () if empty else diff_catalogs(current, reader.schema(),
-                                             options=project.config.git.diff_options)
+    changes = () if empty else diff_to_schema(current, reader.schema(), project)
     if not changes and not empty:
         return None
     if description is not None:

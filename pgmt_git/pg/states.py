@@ -14,6 +14,7 @@ from pgmt_git.pg.cache import replayed_state
 from pgmt_git.pg.plan import ReplaySource
 from pgmt_git.pg.replay import Progress
 from pgmt_git.pg.server import Server, resolve_server
+from pgmt_git.project.require_hints import require_hints
 from pgmt_git.project.source import Project
 
 
@@ -53,6 +54,14 @@ class StateReader:
 
     def schema(self) -> Catalog:
         return self.files(self.project.schema_inputs())
+
+
+def diff_to_schema(start: Catalog, schema: Catalog, project: Project) -> tuple[Change, ...]:
+    """The changes from ``start`` to ``schema``, the state of ``project``'s schema files:
+    with the project's diff options, and its files' ``-- require:`` lines as ordering hints
+    (what a function body reads, which pg_depend does not record)."""
+    return diff_catalogs(start, schema, options=project.config.git.diff_options,
+                         hints=require_hints(project.schema_files, schema))
 
 
 def load_managed(conninfo_or_conn: object, config: Config) -> Catalog:
