@@ -73,13 +73,14 @@ def new_baseline(reader: StateReader, *, check: bool = True) -> NewFile:
                           hint="a baseline sums up the migration chain up to its newest file")
     version = project.chain.migrations[-1].version
     state = reader.chain()
-    changes = diff_catalogs(reader.files(()), state)
+    options = project.config.git.diff_options
+    changes = diff_catalogs(reader.files(()), state, options=options)
     text = render_sql(changes)
     path = f"{_prefix(project.config.directories.baselines_dir)}{baseline_filename(version)}"
     if check:
         roles = project.chain_inputs()[:1] if project.roles is not None else ()
         rebuilt = reader.files((*roles, ReplayInput(path, text, "baseline")))
-        left = diff_catalogs(rebuilt, state)
+        left = diff_catalogs(rebuilt, state, options=options)
         if left:
             raise CheckFailed(
                 "the generated baseline does not rebuild the chain's state; still different:\n"

@@ -174,7 +174,8 @@ def _check_effect(target: Target, project: Project, migration: MigrationFile,
                 "(its data changes cannot be checked)")
     with connect_target(target, purpose="migrate mark-applied") as conn:
         actual = reader.load(conn)
-    missing = missing_effects(effect, diff_catalogs(actual, after))
+    missing = missing_effects(effect, diff_catalogs(actual, after,
+                                                    options=project.config.git.diff_options))
     if missing:
         raise CheckFailed(
             f"the target does not have the effect of {migration.path}; this would still be "

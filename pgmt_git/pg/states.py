@@ -117,4 +117,4 @@ def migration_effect(reader: StateReader, version: int,
     before_inputs = reader.project.chain_inputs(before=version)
     before = reader.files(before_inputs)
     after = reader.files((*before_inputs, extra))
-    return after, diff_catalogs(before, after)
+    return after, diff_catalogs(before, after, options=reader.project.config.git.diff_options)
