@@ -8,6 +8,16 @@ import re
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff.hazards import Hazard, HazardKind
 from pgmt_git.diff.kinds.children import create_children
+from pgmt_git.diff.kinds.column_types import (  # needs_using: imported from here too
+    Conversion,
+    binary_coercible,
+    conversion,
+    element_type,
+    is_array,
+    narrowing,
+    needs_using,
+    using_expression,
+)
 from pgmt_git.diff.kinds.context import DiffContext
 from pgmt_git.diff.model import (
     Column,
@@ -20,7 +30,6 @@ from pgmt_git.diff.model import (
     Table,
     column_id,
 )
-from pgmt_git.diff.quoting import quote_ident
 
 
 def diff_tables(ctx: DiffContext) -> None:
@@ -260,23 +269,32 @@ def _replace_column(ctx: DiffContext, table: ObjectId, old: Column, new: Column)
 
 
 def _retype(ctx: DiffContext, table: ObjectId, old: Column, new: Column) -> None:
-    using = None
-    if needs_using(old.type, new.type):
-        using = f"{quote_ident(new.name)}::{new.type}"
+    ctx.retyped.add(column_id(table, new.name))
+    ctx.emit(ch.AlterColumnType(table, new.name, old=old, new=new,
+                                using=using_expression(new.name, old.type, new.type),
+                                hazards=_retype_hazards(table, old, new)))
+
+
+def _retype_hazards(table: ObjectId, old: Column, new: Column) -> tuple[Hazard, ...]:
+    where = f"{table.name}.{new.name}"
     hazards: list[Hazard] = []
     if not binary_coercible(old.type, new.type) or old.collation != new.collation:
-        hazards.append(Hazard(HazardKind.TABLE_REWRITE,
-                              f"changing the type of {table.name}.{new.name} rewrites the "
-                              "table and its indexes"))
+        hazards.append(Hazard(HazardKind.TABLE_REWRITE, f"changing the type of {where} "
+                              "rewrites the table and its indexes"))
     if narrowing(old.type, new.type):
         hazards.append(Hazard(HazardKind.DATA_LOSS,
                               f"{old.type} -> {new.type} may lose precision or length"))
-    if old.type != new.type and not binary_coercible(old.type, new.type):
+    if is_array(old.type) and not is_array(new.type):
+        hazards.append(Hazard(HazardKind.DATA_LOSS, f"{where} keeps only the first element "
+                              "of each array (NULL for an empty one)"))
+    if conversion(old.type, new.type) is Conversion.THROUGH_TEXT:
+        hazards.append(Hazard(HazardKind.MAY_FAIL, f"no cast from {old.type} to {new.type}: "
+                              f"values of {where} go through their text form, and fail "
+                              f"unless it reads as {new.type}"))
+    elif not binary_coercible(element_type(old.type), element_type(new.type)):
         hazards.append(Hazard(HazardKind.MAY_FAIL,
                               f"values of {new.name} that do not convert make it fail"))
-    ctx.retyped.add(column_id(table, new.name))
-    ctx.emit(ch.AlterColumnType(table, new.name, old=old, new=new, using=using,
-                                hazards=tuple(hazards)))
+    return tuple(hazards)
 
 
 def sequence_bound_hazards(old: SequenceOptions, new: SequenceOptions) -> tuple[Hazard, ...]:
@@ -286,74 +304,8 @@ def sequence_bound_hazards(old: SequenceOptions, new: SequenceOptions) -> tuple[
     return ()
 
 
-# --------------------------------------------------------------------------- type rules
-
-_TYPMOD = re.compile(r"\([^)]*\)")
-_NUMBERS = {"smallint", "integer", "bigint", "numeric", "real", "double precision"}
-_INTEGERS = {"smallint", "integer", "bigint"}
-_STRINGS = {"text", "character varying", "character", "name"}
-_TIMES = {"date", "timestamp without time zone", "timestamp with time zone"}
 _VOLATILE = re.compile(r"\b(nextval|random|gen_random_uuid|uuid_generate_v\d|clock_timestamp|"
                        r"timeofday|txid_current)\s*\(", re.IGNORECASE)
-
-
-def base_type(type_text: str) -> str:
-    """``character varying(10)`` -> ``character varying``; arrays keep their ``[]``."""
-    return _TYPMOD.sub("", type_text)
-
-
-def _typmod(type_text: str) -> tuple[int, ...] | None:
-    found = _TYPMOD.search(type_text)
-    if not found:
-        return None
-    return tuple(int(part) for part in found.group(0)[1:-1].split(",") if part.strip())
-
-
-def needs_using(old: str, new: str) -> bool:
-    """Whether ALTER COLUMN TYPE needs ``USING col::new``: no assignment cast from ``old``."""
-    old_base, new_base = base_type(old), base_type(new)
-    if old_base.endswith("[]") != new_base.endswith("[]"):
-        return True
-    old_base, new_base = old_base.removesuffix("[]"), new_base.removesuffix("[]")
-    if old_base == new_base or new_base in _STRINGS:
-        return False
-    for family in (_NUMBERS, _TIMES):
-        if old_base in family and new_base in family:
-            return False
-    return True
-
-
-def binary_coercible(old: str, new: str) -> bool:
-    """Whether the change keeps every stored value as is (no rewrite): widening a varchar or
-    numeric, varchar to text."""
-    old_base, new_base = base_type(old), base_type(new)
-    old_mod, new_mod = _typmod(old), _typmod(new)
-    if old == new:
-        return True
-    if old_base == new_base == "character varying" or (
-            old_base == "character varying" and new_base == "text"):
-        return new_mod is None or (old_mod is not None and new_mod[0] >= old_mod[0])
-    if old_base == "text" and new_base == "character varying":
-        return new_mod is None
-    if old_base == new_base == "numeric":
-        if new_mod is None:
-            return True
-        return (old_mod is not None and len(old_mod) == len(new_mod)
-                and new_mod[0] >= old_mod[0] and new_mod[1:] == old_mod[1:])
-    return False
-
-
-def narrowing(old: str, new: str) -> bool:
-    """Whether values may be cut: shorter strings, fewer digits, fractions to integers."""
-    old_base, new_base = base_type(old), base_type(new)
-    old_mod, new_mod = _typmod(old), _typmod(new)
-    if old_base == new_base and old_mod is not None and new_mod is not None:
-        return any(n < o for o, n in zip(old_mod, new_mod))
-    if old_base == new_base and old_mod is None and new_mod is not None:
-        return True
-    if old_base in {"numeric", "real", "double precision"} and new_base in _INTEGERS:
-        return True
-    return old_base in _STRINGS and new_base in _STRINGS and new_mod is not None
 
 
 def _volatile(expression: str) -> bool:

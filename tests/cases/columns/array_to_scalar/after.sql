@@ -1,0 +1,5 @@
+CREATE TABLE t (
+    codes text,
+    names text,
+    days integer
+);

@@ -1,0 +1,5 @@
+CREATE TABLE t (
+    codes integer[],
+    names text[],
+    days date[]
+);
