@@ -66,19 +66,18 @@ def require_hints(files: Sequence[SchemaFile], catalog: Catalog) -> frozenset[Hi
     requiring = [f for f in files if f.requires]
     if not requiring:
         return frozenset()
-    by_name = {f.name: f for f in files}
-    involved = {f.name for f in requiring} | {r.target for f in requiring for r in f.requires}
+    required = {r.target for f in requiring for r in f.requires}
     index = _CatalogIndex(catalog)
-    created = {name: index.resolve_all(_created_refs(by_name[name]))
-               for name in sorted(involved) if name in by_name}
+    created = {f.name: index.resolve_all(_created_refs(f))
+               for f in files if f.requires or f.name in required}
+    # A file required by many is expanded once.
+    referenced = {name: _with_columns(created.get(name, ()), catalog) for name in required}
     hints: set[Hint] = set()
     for f in requiring:
         dependents = created[f.name]
-        if not dependents:
-            continue
-        for requirement in f.requires:
-            referenced = _with_columns(created.get(requirement.target, ()), catalog)
-            hints.update((a, b) for a in dependents for b in referenced if a != b)
+        for requirement in f.requires if dependents else ():
+            hints.update((a, b) for a in dependents for b in referenced[requirement.target]
+                         if a != b)
     return frozenset(hints)
 
 
