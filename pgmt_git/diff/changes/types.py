@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 
 from pgmt_git.diff.changes.base import Change, Ids
@@ -84,14 +85,10 @@ class DropType(Change):
 
 
 @dataclass(frozen=True)
-class AddEnumValue(Change):
-    """``ALTER TYPE ... ADD VALUE``: usable only once committed, so rendered as a statement
-    that must commit before the next one."""
+class _TypeChange(Change):
+    """A change of a type (or domain) in place."""
 
     type_id: ObjectId
-    label: str
-    before: str | None = None
-    after: str | None = None
 
     @property
     def id(self) -> ObjectId:
@@ -103,34 +100,93 @@ class AddEnumValue(Change):
 
 
 @dataclass(frozen=True)
+class AddEnumValue(_TypeChange):
+    """``ALTER TYPE ... ADD VALUE``: usable only once committed, so rendered as a statement
+    that must commit before the next one."""
+
+    label: str
+    before: str | None = None
+    after: str | None = None
+
+
+@dataclass(frozen=True)
+class RenameEnumValue(_TypeChange):
+    """``ALTER TYPE ... RENAME VALUE``: rows holding the label read the new one."""
+
+    label: str
+    new_label: str
+
+
+class Carry(enum.Enum):
+    """How a column moves to a rebuilt type."""
+
+    TEXT = "text"  # through its text form: no cast joins an enum, composite or range to
+    # its rebuilt self
+    CAST = "cast"  # an explicit cast: a domain's old base type to its new one
+    COLLATE = "collate"  # the same type under the rebuilt collation: no USING
+
+
+@dataclass(frozen=True)
 class ColumnRetype:
     """A table column moved to a rebuilt type: its default is dropped first and set again."""
 
     table: ObjectId
     column: Column
     old_default: str | None = None
+    carry: Carry = Carry.TEXT
 
     @property
     def id(self) -> ObjectId:
         return column_id(self.table, self.column.name)
 
 
-@dataclass(frozen=True)
-class RebuildEnum(Change):
-    """Labels removed or reordered: rename the old type away, create the new one, move every
-    column over through text, drop the old type."""
+Rebuildable = EnumType | Domain | CompositeType | RangeType | Collation
 
-    old: EnumType
-    new: EnumType
+
+@dataclass(frozen=True)
+class RebuildType(Change):
+    """A type (or collation) PostgreSQL cannot change in place while columns use it: rename
+    the old one away, create the new one and the ``domains`` over it, move every column
+    over, drop the old ones. Each subclass names the kind for summaries and JSON."""
+
+    old: Rebuildable
+    new: Rebuildable
     columns: tuple[ColumnRetype, ...] = ()
+    domains: tuple[tuple[Domain, Domain], ...] = ()
 
     @property
     def id(self) -> ObjectId:
         return self.new.id
 
     @property
+    def creates(self) -> Ids:
+        attributes = self.new.attributes if isinstance(self.new, CompositeType) else ()
+        return (self.id, *(column_id(self.id, a.name) for a in attributes),
+                *(new.id for _, new in self.domains))
+
+    @property
     def alters(self) -> Ids:
-        return (self.id, *(c.id for c in self.columns))
+        return (self.id, *(new.id for _, new in self.domains), *(c.id for c in self.columns))
+
+
+class RebuildEnum(RebuildType):
+    """Labels removed or reordered."""
+
+
+class RebuildDomain(RebuildType):
+    """A new base type or collation while columns use the domain."""
+
+
+class RebuildComposite(RebuildType):
+    """An attribute's type changes while columns use the type (ALTER ATTRIBUTE refuses)."""
+
+
+class RebuildRange(RebuildType):
+    """Any change of definition while columns use the range or its multirange."""
+
+
+class RebuildCollation(RebuildType):
+    """Any change of definition while columns use the collation."""
 
 
 @dataclass(frozen=True)
@@ -147,16 +203,10 @@ class CreateDomain(Change):
 
 
 @dataclass(frozen=True)
-class _DomainChange(Change):
-    domain_id: ObjectId
-
+class _DomainChange(_TypeChange):
     @property
-    def id(self) -> ObjectId:
-        return self.domain_id
-
-    @property
-    def alters(self) -> Ids:
-        return (self.domain_id,)
+    def domain_id(self) -> ObjectId:
+        return self.type_id
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,13 @@
-"""Composite types: attributes added, dropped and retyped in place (ALTER TYPE)."""
+"""Composite types: attributes added, dropped and retyped in place (ALTER TYPE). PostgreSQL
+refuses to retype an attribute while a table column uses the type: then the type is rebuilt
+under the same name, its columns moving over through their text form."""
 
 from __future__ import annotations
 
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff.hazards import Hazard, HazardKind
 from pgmt_git.diff.kinds.context import DiffContext
+from pgmt_git.diff.kinds.rebuilds import carried_columns, rebuild, rewrite_hazards
 from pgmt_git.diff.model import CompositeType, Kind, column_id
 
 
@@ -19,8 +22,27 @@ def diff_composites(ctx: DiffContext) -> None:
         _comments(ctx, new)
     for old, new in pairs.kept:
         assert isinstance(old, CompositeType) and isinstance(new, CompositeType)
+        columns = carried_columns(ctx, old.id, new.id, ch.Carry.TEXT)
+        if columns and _retyped_attributes(old, new):
+            _rebuild(ctx, old, new, columns)
+            continue
         _diff_attributes(ctx, old, new)
         ctx.comment(new.id, old.comment, new.comment)
+
+
+def _retyped_attributes(old: CompositeType, new: CompositeType) -> bool:
+    before = {a.name: (a.type, a.collation) for a in old.attributes}
+    return any(before.get(a.name, (a.type, a.collation)) != (a.type, a.collation)
+               for a in new.attributes)
+
+
+def _rebuild(ctx: DiffContext, old: CompositeType, new: CompositeType,
+             columns: tuple[ch.ColumnRetype, ...]) -> None:
+    # Values move by their text form, attribute by attribute: attributes added, dropped
+    # or reordered at the same time make rows fail to convert (MAY_FAIL says so).
+    rebuild(ctx, ch.RebuildComposite(old, new, columns,
+                                     hazards=rewrite_hazards(new.name, columns)))
+    _comments(ctx, new)
 
 
 def _comments(ctx: DiffContext, new: CompositeType) -> None:

@@ -1,11 +1,13 @@
 """Domains: default, NOT NULL and named CHECK constraints change in place; a new base type
-or collation recreates the domain (its columns are not carried over yet)."""
+or collation recreates the domain, rebuilding it under the same name while columns use it
+(they move over through a cast from the old base type to the new one)."""
 
 from __future__ import annotations
 
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff.hazards import Hazard, HazardKind
 from pgmt_git.diff.kinds.context import DiffContext
+from pgmt_git.diff.kinds.rebuilds import carried_columns, rebuild, rewrite_hazards
 from pgmt_git.diff.model import Domain, Kind, ObjectId
 
 
@@ -19,16 +21,33 @@ def diff_domains(ctx: DiffContext) -> None:
         create_domain(ctx, new)
     for old, new in pairs.kept:
         assert isinstance(old, Domain) and isinstance(new, Domain)
+        if new.id in ctx.rebuilt_types:
+            continue  # rebuilt with the type it is over
         if (old.base_type, old.collation) != (new.base_type, new.collation):
-            ctx.emit(ch.DropType(old))
-            create_domain(ctx, new)
-            ctx.recreated.add(new.id)
+            _recreate(ctx, old, new)
             continue
         _diff_domain(ctx, old, new)
 
 
+def _recreate(ctx: DiffContext, old: Domain, new: Domain) -> None:
+    columns = carried_columns(ctx, old.id, new.id, ch.Carry.CAST)
+    if columns:
+        rebuild(ctx, ch.RebuildDomain(old, new, columns,
+                                      hazards=rewrite_hazards(new.name, columns)))
+        domain_comments(ctx, new)
+        return
+    ctx.emit(ch.DropType(old))
+    create_domain(ctx, new)
+    ctx.recreated.add(new.id)
+
+
 def create_domain(ctx: DiffContext, new: Domain) -> None:
     ctx.emit(ch.CreateDomain(new))
+    domain_comments(ctx, new)
+
+
+def domain_comments(ctx: DiffContext, new: Domain) -> None:
+    """The comments of a domain the migration creates, its constraints' included."""
     ctx.comments_of_created(new)
     for constraint in new.constraints:
         if constraint.comment is not None:

@@ -1,12 +1,15 @@
-"""Enum types: new labels are added in place; a removed or reordered label rebuilds the
-type, moving every column over through its text value."""
+"""Enum types: new labels are added in place, renamed labels renamed in place; a removed
+or reordered label rebuilds the type, moving every column (and every domain over the type,
+with its columns) over through its text value."""
 
 from __future__ import annotations
 
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff.hazards import Hazard, HazardKind
 from pgmt_git.diff.kinds.context import DiffContext
-from pgmt_git.diff.model import EnumType, Kind, Table
+from pgmt_git.diff.kinds.domains import domain_comments
+from pgmt_git.diff.kinds.rebuilds import carried_columns, rebuild, rewrite_hazards
+from pgmt_git.diff.model import Domain, EnumType, Kind, ObjectId
 
 
 def diff_enums(ctx: DiffContext) -> None:
@@ -20,9 +23,8 @@ def diff_enums(ctx: DiffContext) -> None:
         ctx.comments_of_created(new)
     for old, new in pairs.kept:
         assert isinstance(old, EnumType) and isinstance(new, EnumType)
-        if old.labels != new.labels:
-            _diff_labels(ctx, old, new)
-        ctx.comment(new.id, old.comment, new.comment)
+        if old.labels == new.labels or not _diff_labels(ctx, old, new):
+            ctx.comment(new.id, old.comment, new.comment)
 
 
 def added_labels(old: tuple[str, ...], new: tuple[str, ...]) -> list[tuple[str, str | None,
@@ -46,43 +48,69 @@ def added_labels(old: tuple[str, ...], new: tuple[str, ...]) -> list[tuple[str, 
     return steps
 
 
-def _diff_labels(ctx: DiffContext, old: EnumType, new: EnumType) -> None:
+def renamed_labels(old: tuple[str, ...], new: tuple[str, ...]
+                   ) -> list[tuple[str, str]] | None:
+    """(old label, new label) for each label renamed in place, or None when ``new`` is not
+    ``old`` with some labels renamed.
+
+    A rename is a label replaced at its own position by one that is new to the type, every
+    other label staying where it was. A removed label and a new one at the same place are
+    indistinguishable from a rename, and are read as one (rows keep their data under the
+    new label). Anything else, such as a label removed here and another added elsewhere,
+    or a label moving, is not a rename."""
+    if len(old) != len(new):
+        return None
+    pairs = [(a, b) for a, b in zip(old, new) if a != b]
+    if any(b in old or a in new for a, b in pairs):
+        return None
+    return pairs
+
+
+def _diff_labels(ctx: DiffContext, old: EnumType, new: EnumType) -> bool:
+    """Emit what turns the labels of ``old`` into those of ``new``; whether the type is
+    rebuilt (which sets its comment itself)."""
+    renames = renamed_labels(old.labels, new.labels)
+    if renames is not None:
+        for label, new_label in renames:
+            ctx.emit(ch.RenameEnumValue(new.id, label, new_label))
+        return False
     try:
         steps = added_labels(old.labels, new.labels)
     except ValueError:
         _rebuild(ctx, old, new)
-        return
+        return True
     for label, before, after in steps:
         hazard = Hazard(HazardKind.IRREVERSIBLE,
                         f"a label added to {new.name} can only be removed by rebuilding it")
         ctx.emit(ch.AddEnumValue(new.id, label, before, after, hazards=(hazard,)))
+    return False
 
 
 def _rebuild(ctx: DiffContext, old: EnumType, new: EnumType) -> None:
-    """Columns of the type in both states move with the rebuild; the others are added,
-    dropped or retyped by the table differ, ordered around it by their dependencies."""
-    retypes = []
-    for column in sorted(set(ctx.old.dependents(old.id)) & set(ctx.new.dependents(new.id))):
-        if column.kind is not Kind.COLUMN or column.parent is None:
-            continue
-        old_table = ctx.old.get(column.parent)
-        new_table = ctx.new.get(column.parent)
-        if not isinstance(old_table, Table) or not isinstance(new_table, Table):
-            continue
-        old_column = old_table.column(column.name)
-        new_column = new_table.column(column.name)
-        if old_column is None or new_column is None or old_column.type != new_column.type:
-            continue
-        retypes.append(ch.ColumnRetype(column.parent, new_column, old_column.default))
-        ctx.retyped.add(column)
-        ctx.rebuilt_columns.add(column)
+    domains = _domains_over(ctx, old.id)
+    columns = carried_columns(ctx, old.id, new.id, ch.Carry.TEXT)
+    for old_domain, new_domain in domains:
+        columns += carried_columns(ctx, old_domain.id, new_domain.id, ch.Carry.TEXT)
     removed = sorted(set(old.labels) - set(new.labels))
-    hazards = [Hazard(HazardKind.TABLE_REWRITE,
-                      f"every column of type {new.name} is rewritten")] if retypes else []
+    hazards = list(rewrite_hazards(new.name, columns, may_fail=False))
     if removed:
         hazards.append(Hazard(
             HazardKind.DATA_LOSS,
             f"labels {', '.join(removed)} of {new.name} are removed: rows holding them make "
             "the migration fail"))
-    ctx.rebuilt_types.add(new.id)
-    ctx.emit(ch.RebuildEnum(old, new, tuple(retypes), hazards=tuple(hazards)))
+    rebuild(ctx, ch.RebuildEnum(old, new, columns, domains, hazards=tuple(hazards)))
+    ctx.comments_of_created(new)
+    for _, domain in domains:
+        domain_comments(ctx, domain)
+
+
+def _domains_over(ctx: DiffContext, enum: ObjectId) -> tuple[tuple[Domain, Domain], ...]:
+    """Domains over the enum (or an array of it) in both states, on the same base: they
+    are rebuilt with it. A domain that changes base is the domain differ's."""
+    found = []
+    for oid in sorted(set(ctx.old.dependents(enum))):
+        old, new = ctx.old.get(oid), ctx.new.get(oid)
+        if (isinstance(old, Domain) and isinstance(new, Domain)
+                and (old.base_type, old.collation) == (new.base_type, new.collation)):
+            found.append((old, new))
+    return tuple(found)

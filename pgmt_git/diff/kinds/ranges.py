@@ -1,12 +1,16 @@
 """Range types and collations: PostgreSQL changes neither in place, so any difference drops
-and creates them (and what depends on them follows, see cascade)."""
+and creates them (and what depends on them follows, see cascade); while table columns use
+them they are rebuilt under the same name, the columns moving over (a range's values, and
+its multirange's, through their text form)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from pgmt_git.diff import changes as ch
+from pgmt_git.diff.hazards import Hazard, HazardKind
 from pgmt_git.diff.kinds.context import DiffContext
+from pgmt_git.diff.kinds.rebuilds import carried_columns, rebuild, rewrite_hazards
 from pgmt_git.diff.model import Collation, Kind, RangeType
 
 
@@ -21,13 +25,13 @@ def diff_ranges(ctx: DiffContext) -> None:
         ctx.comments_of_created(new)
     for old, new in pairs.kept:
         assert isinstance(old, RangeType) and isinstance(new, RangeType)
-        if _definition(old) != _definition(new):
-            ctx.emit(ch.DropType(old))
-            ctx.emit(ch.CreateRange(new))
-            ctx.comments_of_created(new)
-            ctx.recreated.add(new.id)
-        else:
+        if _definition(old) == _definition(new):
             ctx.comment(new.id, old.comment, new.comment)
+            continue
+        columns = carried_columns(ctx, old.id, new.id, ch.Carry.TEXT)
+        _recreate(ctx, ch.RebuildRange(old, new, columns,
+                                       hazards=rewrite_hazards(new.name, columns)),
+                  ch.DropType(old), ch.CreateRange(new))
 
 
 def _definition(r: RangeType) -> RangeType:
@@ -45,10 +49,23 @@ def diff_collations(ctx: DiffContext) -> None:
         ctx.comments_of_created(new)
     for old, new in pairs.kept:
         assert isinstance(old, Collation) and isinstance(new, Collation)
-        if replace(old, comment=None, owner="") != replace(new, comment=None, owner=""):
-            ctx.emit(ch.DropCollation(old))
-            ctx.emit(ch.CreateCollation(new))
-            ctx.comments_of_created(new)
-            ctx.recreated.add(new.id)
-        else:
+        if replace(old, comment=None, owner="") == replace(new, comment=None, owner=""):
             ctx.comment(new.id, old.comment, new.comment)
+            continue
+        columns = carried_columns(ctx, old.id, new.id, ch.Carry.COLLATE)
+        hazards = (Hazard(HazardKind.LONG_LOCK, f"the indexes of columns of collation "
+                          f"{new.name} are rebuilt under an ACCESS EXCLUSIVE lock"),
+                   ) if columns else ()
+        _recreate(ctx, ch.RebuildCollation(old, new, columns, hazards=hazards),
+                  ch.DropCollation(old), ch.CreateCollation(new))
+
+
+def _recreate(ctx: DiffContext, rebuilt: ch.RebuildType, drop: ch.Change,
+              create: ch.Change) -> None:
+    """Rebuilt under the same name while columns use it, else dropped and created."""
+    if rebuilt.columns:
+        rebuild(ctx, rebuilt)
+    else:
+        ctx.emit(drop, create)
+        ctx.recreated.add(rebuilt.new.id)
+    ctx.comments_of_created(rebuilt.new)

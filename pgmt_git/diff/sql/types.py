@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pgmt_git.diff import changes as ch
-from pgmt_git.diff.model import Column, Kind, ObjectId
+from pgmt_git.diff.model import (
+    Collation,
+    Column,
+    CompositeType,
+    Domain,
+    EnumType,
+    Kind,
+    ObjectId,
+    RangeType,
+)
 from pgmt_git.diff.quoting import qualified, quote_ident, quote_literal
 from pgmt_git.diff.sql.common import alter_column, ref, renders
 
@@ -32,32 +41,108 @@ def _add_enum_value(c: ch.AddEnumValue) -> Sequence[str]:
     return [f"ALTER TYPE {ref(c.type_id)} ADD VALUE {quote_literal(c.label)}{where}"]
 
 
-def rebuild_temporary_name(name: str) -> str:
+@renders(ch.RenameEnumValue)
+def _rename_enum_value(c: ch.RenameEnumValue) -> Sequence[str]:
+    return [f"ALTER TYPE {ref(c.type_id)} RENAME VALUE {quote_literal(c.label)} TO "
+            f"{quote_literal(c.new_label)}"]
+
+
+def rebuild_temporary_name(name: str, suffix: str = "__pgmt_old") -> str:
     """The old type's name while columns move to the new one (63 bytes at most)."""
-    suffix = "__pgmt_old"
     encoded = name.encode("utf-8")[: 63 - len(suffix)]
     return encoded.decode("utf-8", errors="ignore") + suffix
 
 
-@renders(ch.RebuildEnum)
-def _rebuild_enum(c: ch.RebuildEnum) -> Sequence[str]:
-    old_name = rebuild_temporary_name(c.old.name)
-    type_name = qualified(c.new.schema, c.new.name)
-    out = [f"ALTER TYPE {type_name} RENAME TO {quote_ident(old_name)}",
-           *_create_enum(ch.CreateEnum(c.new))]
-    for retype in c.columns:
-        column = retype.column
-        name = quote_ident(column.name)
+_MULTIRANGE_SUFFIX = "__pgmt_old_multirange"
+
+
+def _keyword(obj: ch.Rebuildable) -> str:
+    if isinstance(obj, Collation):
+        return "COLLATION"
+    return "DOMAIN" if isinstance(obj, Domain) else "TYPE"
+
+
+def _rename_away(obj: ch.Rebuildable) -> list[str]:
+    keyword = _keyword(obj)
+    out = [f"ALTER {keyword} {qualified(obj.schema, obj.name)} RENAME TO "
+           f"{quote_ident(rebuild_temporary_name(obj.name))}"]
+    if isinstance(obj, RangeType):
+        out.extend(_rename_range_companions(obj))
+    return out
+
+
+def _rename_range_companions(old: RangeType) -> list[str]:
+    """A renamed range keeps its multirange's name and its constructor functions' names;
+    the new range creates the same ones (the constructors whose arguments are not of the
+    range type itself would clash)."""
+    temporary = quote_ident(rebuild_temporary_name(old.name))
+    constructor = qualified(old.schema, old.name)
+    out = [f"ALTER FUNCTION {constructor}({old.subtype}, {old.subtype}) RENAME TO {temporary}",
+           f"ALTER FUNCTION {constructor}({old.subtype}, {old.subtype}, text) RENAME TO "
+           f"{temporary}"]
+    if old.multirange_name is not None:
+        multirange = quote_ident(rebuild_temporary_name(old.name, _MULTIRANGE_SUFFIX))
+        out.append(f"ALTER TYPE {old.multirange_name} RENAME TO {multirange}")
+        out.append(f"ALTER FUNCTION {old.multirange_name}() RENAME TO {multirange}")
+    return out
+
+
+def _drop_renamed(obj: ch.Rebuildable) -> str:
+    name = qualified(obj.schema, rebuild_temporary_name(obj.name))
+    return f"DROP {_keyword(obj)} {name}"
+
+
+def _create(obj: ch.Rebuildable) -> Sequence[str]:
+    if isinstance(obj, EnumType):
+        return _create_enum(ch.CreateEnum(obj))
+    if isinstance(obj, Domain):
+        return _create_domain(ch.CreateDomain(obj))
+    if isinstance(obj, CompositeType):
+        return _create_composite(ch.CreateCompositeType(obj))
+    if isinstance(obj, RangeType):
+        return _create_range(ch.CreateRange(obj))
+    return _create_collation(ch.CreateCollation(obj))
+
+
+def _move(retype: ch.ColumnRetype) -> list[str]:
+    column = retype.column
+    name = quote_ident(column.name)
+    collate = f" COLLATE {column.collation}" if column.collation is not None else ""
+    if retype.carry is ch.Carry.TEXT:
         array = "[]" * column.type.count("[]")
-        if retype.old_default is not None:
-            out.append(alter_column(retype.table, column.name, "DROP DEFAULT"))
-        out.append(alter_column(
-            retype.table, column.name,
-            f"TYPE {column.type} USING {name}::text{array}::{column.type}"))
-        if column.default is not None:
-            out.append(alter_column(retype.table, column.name,
-                                     f"SET DEFAULT {column.default}"))
-    out.append(f"DROP TYPE {qualified(c.old.schema, old_name)}")
+        using = f" USING {name}::text{array}::{column.type}"
+    elif retype.carry is ch.Carry.CAST:
+        using = f" USING {name}::{column.type}"
+    else:
+        using = ""
+    out = []
+    if retype.old_default is not None:
+        out.append(alter_column(retype.table, column.name, "DROP DEFAULT"))
+    out.append(alter_column(retype.table, column.name, f"TYPE {column.type}{collate}{using}"))
+    if column.default is not None:
+        out.append(alter_column(retype.table, column.name, f"SET DEFAULT {column.default}"))
+    return out
+
+
+@renders(ch.RebuildEnum)
+@renders(ch.RebuildDomain)
+@renders(ch.RebuildComposite)
+@renders(ch.RebuildRange)
+@renders(ch.RebuildCollation)
+def _rebuild_type(c: ch.RebuildType) -> Sequence[str]:
+    """What the new objects need beyond their CREATE (a NOT VALID domain constraint) waits
+    for the columns: added before them, it would check their rows."""
+    out: list[str] = []
+    later: list[str] = []
+    for old, new in ((c.old, c.new), *c.domains):
+        create = _create(new)
+        out.extend([*_rename_away(old), create[0]])
+        later.extend(create[1:])
+    for retype in c.columns:
+        out.extend(_move(retype))
+    out.extend(later)
+    out.extend(_drop_renamed(old) for old, _ in reversed(c.domains))
+    out.append(_drop_renamed(c.old))
     return out
 
 
