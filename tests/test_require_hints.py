@@ -156,3 +156,19 @@ def test_event_triggers_and_schemas_have_no_schema_of_their_own() -> None:
     target = Catalog.build([Schema("s"), EventTrigger("e", "ddl_command_end",
                                                       fn("f", schema="s").id)])
     assert require_hints(files, target) == {(trigger, schema)}
+
+
+def test_no_hint_against_a_recorded_dependency() -> None:
+    # b.sql sets a default of a.sql's table to its own function: the table needs the
+    # function, so the function must not wait for the table.
+    table = Table("public", "t", (Column("id", "integer", default="public.f()"),))
+    f, view = fn("f"), View("public", "v", "SELECT 1")
+    files = schema_files({
+        "a.sql": "CREATE TABLE t (id int);",
+        "b.sql": "-- require: a.sql\nCREATE FUNCTION f() RETURNS int LANGUAGE sql "
+                 "AS 'SELECT 1';\nALTER TABLE t ALTER id SET DEFAULT f();\n"
+                 "CREATE VIEW v AS SELECT 1;",
+    })
+    target = Catalog.build([table, f, view], [(column_id(table.id, "id"), f.id)])
+    assert require_hints(files, target) == {(view.id, table.id),
+                                            (view.id, column_id(table.id, "id"))}

@@ -74,11 +74,23 @@ def require_hints(files: Sequence[SchemaFile], catalog: Catalog) -> frozenset[Hi
     referenced = {name: _with_columns(created.get(name, ()), catalog) for name in required}
     hints: set[Hint] = set()
     for f in requiring:
-        dependents = created[f.name]
-        for requirement in f.requires if dependents else ():
-            hints.update((a, b) for a in dependents for b in referenced[requirement.target]
-                         if a != b)
+        for a in created[f.name]:
+            needing = _needing(a, catalog)
+            for requirement in f.requires:
+                hints.update((a, b) for b in referenced[requirement.target]
+                             if a != b and _owner(b) not in needing)
     return frozenset(hints)
+
+
+def _needing(oid: ObjectId, catalog: Catalog) -> set[ObjectId]:
+    """What recorded dependencies say needs ``oid`` (a column as its relation): a file that
+    sets a default of a required table to its own function must not have the function wait
+    for that table, which would be a cycle."""
+    return {_owner(d) for d in catalog.dependents(oid)}
+
+
+def _owner(oid: ObjectId) -> ObjectId:
+    return oid.parent if oid.kind is Kind.COLUMN and oid.parent is not None else oid
 
 
 def _with_columns(ids: Iterable[ObjectId], catalog: Catalog) -> tuple[ObjectId, ...]:
