@@ -12,7 +12,8 @@ requires would make the table depend on its own dependents. A required table sta
 columns too, so a column added to it comes before what needs it. Unqualified names are
 resolved as the replay resolves them: through the file's ``SET search_path``, by default
 ``public``. Objects the catalog does not hold (filtered out, or kinds the model does not
-have) give no hint.
+have) give no hint, and neither does a pair against a recorded dependency (a file that sets
+a default of a required table to its own function: the table needs the function).
 """
 
 from __future__ import annotations
