@@ -1,10 +1,12 @@
 """Dependents that must be dropped and created again because something they use is.
 
 Sources: objects the differ recreates (a view, a function, a constraint, an index), table
-columns whose type changes in place, and enum types rebuilt under the same name. Their
+columns whose type changes in place, and types rebuilt under the same name. Their
 dependents in the starting catalog are recreated from the target catalog, transitively:
 views and materialized views, routines, triggers, policies, and (except for a column type
-change, which PostgreSQL carries through them itself) constraints and indexes.
+change, which PostgreSQL carries through them itself) constraints and indexes. A foreign
+key over a column a type rebuild moves is recreated all the same: its two sides move one
+after the other.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pgmt_git.diff.kinds.views import recreate_view
 from pgmt_git.diff.model import (
     Column,
     Constraint,
+    ConstraintType,
     EventTrigger,
     Function,
     Index,
@@ -44,13 +47,17 @@ _RECREATABLE = (Kind.VIEW, Kind.MATERIALIZED_VIEW, Kind.FUNCTION, Kind.PROCEDURE
 
 def cascade(ctx: DiffContext) -> None:
     queue = deque(sorted(ctx.recreated | ctx.retyped | ctx.rebuilt_types))
-    seen: set[ObjectId] = set(queue)
+    seen: set[ObjectId] = set(queue) - ctx.rebuilt_columns
     while queue:
         source = queue.popleft()
         for dependent in sorted(_dependents(ctx, source)):
             target = _target(ctx, dependent, source)
             if target is None or target in seen:
                 continue
+            if target in ctx.rebuilt_columns:
+                if source in ctx.rebuilt_types:
+                    continue  # the rebuild moves it, default included
+                _take_default_from_rebuild(ctx, target)
             seen.add(target)
             if _recreate(ctx, target, source):
                 queue.append(target)
@@ -77,11 +84,20 @@ def _target(ctx: DiffContext, dependent: ObjectId, source: ObjectId) -> ObjectId
         dependent = dependent.parent  # a view's column: the view
     if dependent.kind not in _RECREATABLE or dependent == source:
         return None
-    if dependent.kind in (Kind.CONSTRAINT, Kind.INDEX) and source in ctx.retyped:
+    if (dependent.kind in (Kind.CONSTRAINT, Kind.INDEX) and source in ctx.retyped
+            and not _foreign_key_across_rebuild(ctx, dependent, source)):
         return None
     if dependent not in ctx.new or dependent not in ctx.old:
         return None  # dropped or created by its own differ
     return dependent
+
+
+def _foreign_key_across_rebuild(ctx: DiffContext, oid: ObjectId, source: ObjectId) -> bool:
+    """A foreign key over a column its type's rebuild moves: between the moves of its two
+    sides they are of different types, which PostgreSQL refuses to rebuild it across."""
+    constraint = ctx.old.get(oid)
+    return (source in ctx.rebuilt_columns and isinstance(constraint, Constraint)
+            and constraint.type is ConstraintType.FOREIGN_KEY)
 
 
 def _recreate(ctx: DiffContext, oid: ObjectId, source: ObjectId) -> bool:
@@ -164,6 +180,17 @@ def _columns(ctx: DiffContext, oid: ObjectId) -> tuple[Column | None, Column | N
     old, new = ctx.old.get(oid.parent), ctx.new.get(oid.parent)  # type: ignore[arg-type]
     return (old.column(oid.name) if isinstance(old, Table) else None,
             new.column(oid.name) if isinstance(new, Table) else None)
+
+
+def _take_default_from_rebuild(ctx: DiffContext, oid: ObjectId) -> None:
+    """A column a type rebuild moves, whose default uses something else recreated (a
+    function over the type): the rebuild leaves the default alone, for it is dropped
+    before that something and set after it (see _reset_default)."""
+    for i, change in enumerate(ctx.changes):
+        if isinstance(change, ch.RebuildType) and any(c.id == oid for c in change.columns):
+            columns = tuple(replace(c, default_apart=True) if c.id == oid else c
+                            for c in change.columns)
+            ctx.changes[i] = replace(change, columns=columns)
 
 
 def _defaulted_column(ctx: DiffContext, oid: ObjectId) -> bool:

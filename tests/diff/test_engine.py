@@ -8,7 +8,7 @@ from dataclasses import replace
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff import diff_catalogs, render_sql
 from pgmt_git.diff.hazards import HazardKind
-from pgmt_git.diff.kinds.enums import added_labels
+from pgmt_git.diff.kinds.enums import added_labels, renamed_labels
 from pgmt_git.diff.kinds.tables import binary_coercible, narrowing, needs_using
 from pgmt_git.diff.model import (
     Catalog,
@@ -101,6 +101,15 @@ def test_enum_labels_added_in_place_or_rebuilt() -> None:
         except ValueError:
             continue
         raise AssertionError(f"{old} -> {new} must need a rebuild")
+
+
+def test_enum_labels_renamed_in_place_only_where_unambiguous() -> None:
+    assert renamed_labels(("a", "b", "c"), ("a", "x", "y")) == [("b", "x"), ("c", "y")]
+    assert renamed_labels(("a", "b"), ("a", "b")) == []
+    for old, new in [(("a", "b", "c"), ("a", "c", "d")),  # b removed, d added elsewhere
+                     (("a", "b"), ("b", "a")), (("a", "b"), ("a", "b", "c")),
+                     (("a", "b"), ("b", "x"))]:
+        assert renamed_labels(old, new) is None, f"{old} -> {new} is not a rename"
 
 
 def test_enum_rebuild_moves_columns_of_the_type() -> None:

@@ -134,6 +134,9 @@ class ColumnRetype:
     column: Column
     old_default: str | None = None
     carry: Carry = Carry.TEXT
+    # Its default uses something else recreated: changes of their own drop it before that
+    # and set it after, so the rebuild leaves it alone (and is not what establishes it).
+    default_apart: bool = False
 
     @property
     def id(self) -> ObjectId:
@@ -166,7 +169,8 @@ class RebuildType(Change):
 
     @property
     def alters(self) -> Ids:
-        return (self.id, *(new.id for _, new in self.domains), *(c.id for c in self.columns))
+        return (self.id, *(new.id for _, new in self.domains),
+                *(c.id for c in self.columns if not c.default_apart))
 
 
 class RebuildEnum(RebuildType):

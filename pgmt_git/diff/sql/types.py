@@ -115,10 +115,13 @@ def _move(retype: ch.ColumnRetype) -> list[str]:
         using = f" USING {name}::{column.type}"
     else:
         using = ""
+    retype_sql = alter_column(retype.table, column.name, f"TYPE {column.type}{collate}{using}")
+    if retype.default_apart:
+        return [retype_sql]
     out = []
     if retype.old_default is not None:
         out.append(alter_column(retype.table, column.name, "DROP DEFAULT"))
-    out.append(alter_column(retype.table, column.name, f"TYPE {column.type}{collate}{using}"))
+    out.append(retype_sql)
     if column.default is not None:
         out.append(alter_column(retype.table, column.name, f"SET DEFAULT {column.default}"))
     return out
