@@ -285,6 +285,25 @@ class SetTableOptions(_TableChange):
 
 
 @dataclass(frozen=True)
+class SetIndexOptions(Change):
+    """``ALTER INDEX ... SET / RESET (storage parameters)`` of a standalone index, or of
+    the index of a primary key, unique or exclusion constraint (``index_id`` is then the
+    constraint's: its index has its name)."""
+
+    index_id: ObjectId
+    set: tuple[str, ...] = field(default=(), kw_only=True)  # name=value
+    reset: tuple[str, ...] = field(default=(), kw_only=True)  # names
+
+    @property
+    def id(self) -> ObjectId:
+        return self.index_id
+
+    @property
+    def alters(self) -> Ids:
+        return (self.index_id,)
+
+
+@dataclass(frozen=True)
 class SetRowSecurity(_TableChange):
     enabled: bool = field(kw_only=True)
 

@@ -1,8 +1,10 @@
 """Table constraints: primary key, unique, check, foreign key, exclusion.
 
 A constraint changes in place only where PostgreSQL can: ``VALIDATE CONSTRAINT`` (a NOT VALID
-one becoming valid) and a foreign key's deferrability. Anything else is dropped and added
-again; a valid constraint that should be NOT VALID is added back NOT VALID.
+one becoming valid), a foreign key's deferrability, and the storage parameters of a primary
+key's, unique or exclusion constraint's index (``ALTER INDEX ... SET``). Anything else is
+dropped and added again; a valid constraint that should be NOT VALID is added back NOT
+VALID.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff.hazards import Hazard, HazardKind
 from pgmt_git.diff.kinds.context import DiffContext
+from pgmt_git.diff.kinds.indexes import storage_parameter_change
 from pgmt_git.diff.model import Constraint, ConstraintType, Kind, ObjectId
 
 
@@ -52,6 +55,11 @@ def adding_hazards(ctx: DiffContext, new: Constraint) -> tuple[Hazard, ...]:
 
 def _diff_constraint(ctx: DiffContext, old: Constraint, new: Constraint) -> None:
     same = (old.type, old.core_definition) == (new.type, new.core_definition)
+    options = None
+    if not same and old.type == new.type and new.has_index:
+        options = storage_parameter_change(ctx, new.id, old.core_definition,
+                                           new.core_definition)
+        same = options is not None
     deferrability = (old.deferrable, old.deferred) != (new.deferrable, new.deferred)
     if same and old.validated and not new.validated:
         same = False  # a constraint cannot be un-validated: it is added back NOT VALID
@@ -63,6 +71,8 @@ def _diff_constraint(ctx: DiffContext, old: Constraint, new: Constraint) -> None
         ctx.emit(ch.ValidateConstraint(new, hazards=(hazard,)))
     if deferrability:
         ctx.emit(ch.AlterConstraintDeferrable(new))
+    if options is not None:
+        ctx.emit(options)
     ctx.comment(new.id, old.comment, new.comment)
 
 

@@ -1,11 +1,18 @@
-"""Standalone indexes: any difference in the definition drops and creates the index."""
+"""Standalone indexes: storage parameters alone changing is ``ALTER INDEX ... SET``; any
+other difference in the definition drops and creates the index."""
 
 from __future__ import annotations
 
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff.hazards import Hazard, HazardKind
 from pgmt_git.diff.kinds.context import DiffContext
-from pgmt_git.diff.model import Index, Kind, Table
+from pgmt_git.diff.kinds.storage import (
+    ALTERABLE_INDEX_OPTIONS,
+    option_changes,
+    option_name,
+    split_storage_parameters,
+)
+from pgmt_git.diff.model import Index, Kind, ObjectId, Table
 
 
 def diff_indexes(ctx: DiffContext) -> None:
@@ -19,10 +26,35 @@ def diff_indexes(ctx: DiffContext) -> None:
         create_index(ctx, new)
     for old, new in pairs.kept:
         assert isinstance(old, Index) and isinstance(new, Index)
-        if old.definition != new.definition:
-            recreate_index(ctx, old, new)
-        else:
+        if old.definition == new.definition:
             ctx.comment(new.id, old.comment, new.comment)
+        elif (options := storage_parameter_change(ctx, new.id, old.definition,
+                                                  new.definition)) is not None:
+            ctx.emit(options)
+            ctx.comment(new.id, old.comment, new.comment)
+        else:
+            recreate_index(ctx, old, new)
+
+
+def storage_parameter_change(ctx: DiffContext, index: ObjectId, old: str, new: str
+                             ) -> ch.SetIndexOptions | None:
+    """ALTER INDEX ... SET / RESET from the ``old`` to the ``new`` definition of ``index``
+    (or of its constraint) when nothing else differs, PostgreSQL can alter the index (not
+    a partitioned table's) and every option changing takes effect on it."""
+    (old_rest, old_options), (new_rest, new_options) = (split_storage_parameters(old),
+                                                        split_storage_parameters(new))
+    if old_rest != new_rest or index.parent is None or _partitioned(ctx, index.parent):
+        return None
+    set_, reset = option_changes(old_options, new_options)
+    changing = {option_name(option) for option in set(old_options) ^ set(new_options)}
+    if not changing <= ALTERABLE_INDEX_OPTIONS:
+        return None
+    return ch.SetIndexOptions(index, set=set_, reset=reset)
+
+
+def _partitioned(ctx: DiffContext, table: ObjectId) -> bool:
+    parent = ctx.new.get(table) or ctx.old.get(table)
+    return isinstance(parent, Table) and parent.partition_key is not None
 
 
 def _existing_parent(ctx: DiffContext, index: Index) -> bool:
@@ -32,10 +64,8 @@ def _existing_parent(ctx: DiffContext, index: Index) -> bool:
 
 def _concurrently(ctx: DiffContext, index: Index) -> bool:
     """CONCURRENTLY where asked for and possible: not on a partitioned table."""
-    parent = ctx.new.get(index.parent) or ctx.old.get(index.parent)
-    partitioned = isinstance(parent, Table) and parent.partition_key is not None
     return (ctx.options.concurrent_indexes and _existing_parent(ctx, index)
-            and index.parent in ctx.new and not partitioned)
+            and index.parent in ctx.new and not _partitioned(ctx, index.parent))
 
 
 def create_index(ctx: DiffContext, new: Index) -> None:

@@ -19,6 +19,7 @@ from pgmt_git.diff.kinds.column_types import (  # needs_using: imported from her
     using_expression,
 )
 from pgmt_git.diff.kinds.context import DiffContext
+from pgmt_git.diff.kinds.storage import option_changes
 from pgmt_git.diff.model import (
     Column,
     Constraint,
@@ -125,10 +126,7 @@ def _diff_settings(ctx: DiffContext, old: Table, new: Table) -> None:
                         f"SET {'UNLOGGED' if new.unlogged else 'LOGGED'} rewrites {new.name}")
         ctx.emit(ch.SetTableLogged(new.id, unlogged=new.unlogged, hazards=(hazard,)))
     if old.reloptions != new.reloptions:
-        new_names = {option.split("=", 1)[0] for option in new.reloptions}
-        reset = tuple(sorted(option.split("=", 1)[0] for option in old.reloptions
-                             if option.split("=", 1)[0] not in new_names))
-        set_ = tuple(option for option in new.reloptions if option not in old.reloptions)
+        set_, reset = option_changes(old.reloptions, new.reloptions)
         ctx.emit(ch.SetTableOptions(new.id, set=set_, reset=reset))
     if old.rls_enabled != new.rls_enabled:
         ctx.emit(ch.SetRowSecurity(new.id, enabled=new.rls_enabled))

@@ -199,15 +199,26 @@ def _set_logged(c: ch.SetTableLogged) -> Sequence[str]:
     return [f"ALTER TABLE {table_name(c.table_id)} SET {'UNLOGGED' if c.unlogged else 'LOGGED'}"]
 
 
+def _set_storage_parameters(target: str, set_: tuple[str, ...], reset: tuple[str, ...]
+                            ) -> list[str]:
+    """RESET before SET: a SET appends what it names after the options it keeps."""
+    out = []
+    if reset:
+        out.append(f"{target} RESET ({storage_parameter_names(reset)})")
+    if set_:
+        out.append(f"{target} SET ({storage_parameters(set_)})")
+    return out
+
+
 @renders(ch.SetTableOptions)
 def _set_options(c: ch.SetTableOptions) -> Sequence[str]:
-    out = []
-    if c.reset:
-        out.append(f"ALTER TABLE {table_name(c.table_id)} RESET "
-                   f"({storage_parameter_names(c.reset)})")
-    if c.set:
-        out.append(f"ALTER TABLE {table_name(c.table_id)} SET ({storage_parameters(c.set)})")
-    return out
+    return _set_storage_parameters(f"ALTER TABLE {table_name(c.table_id)}", c.set, c.reset)
+
+
+@renders(ch.SetIndexOptions)
+def _set_index_options(c: ch.SetIndexOptions) -> Sequence[str]:
+    name = qualified(c.index_id.schema, c.index_id.name)
+    return _set_storage_parameters(f"ALTER INDEX {name}", c.set, c.reset)
 
 
 @renders(ch.SetRowSecurity)

@@ -1,0 +1,1 @@
+CREATE TABLE t (a int) WITH (fillfactor=80, autovacuum_enabled=false);
