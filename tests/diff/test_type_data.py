@@ -29,6 +29,16 @@ CHANGES = {
         "CREATE TABLE t_{u} (id int, m e_{u}, d d_{u}, ds d_{u}[]);\n",
         "SELECT m::text, d::text, ds::text FROM t_{u} ORDER BY id",
         [("a", "b", "{c,a}"), (None, None, None)]),
+    "enum rebuilt with a composite type over it": (
+        "CREATE TYPE e_{u} AS ENUM ('a', 'b');\n"
+        "CREATE TYPE c_{u} AS (n int, m e_{u});\n"
+        "CREATE TABLE t_{u} (id int, c c_{u}, cs c_{u}[]);\n"
+        "INSERT INTO t_{u} VALUES (1, ROW(1, 'b'), ARRAY[ROW(2, 'a')::c_{u}]), (2, NULL, NULL);\n",
+        "CREATE TYPE e_{u} AS ENUM ('b', 'a');\n"
+        "CREATE TYPE c_{u} AS (n int, m e_{u});\n"
+        "CREATE TABLE t_{u} (id int, c c_{u}, cs c_{u}[]);\n",
+        "SELECT c::text, cs::text FROM t_{u} ORDER BY id",
+        [("(1,b)", '{"(2,a)"}'), (None, None)]),
     "domain on a new base type": (
         "CREATE DOMAIN d_{u} AS integer CHECK (VALUE > 0);\n"
         "CREATE TABLE t_{u} (id int, a d_{u} DEFAULT 1, h d_{u}[]);\n"

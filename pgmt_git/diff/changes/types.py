@@ -149,13 +149,14 @@ Rebuildable = EnumType | Domain | CompositeType | RangeType | Collation
 @dataclass(frozen=True)
 class RebuildType(Change):
     """A type (or collation) PostgreSQL cannot change in place while columns use it: rename
-    the old one away, create the new one and the ``domains`` over it, move every column
-    over, drop the old ones. Each subclass names the kind for summaries and JSON."""
+    the old one away, create the new one and the types over it (``carried``: domains and
+    composite types, in pairs old and new), move every column over, drop the old ones. Each
+    subclass names the kind for summaries and JSON."""
 
     old: Rebuildable
     new: Rebuildable
     columns: tuple[ColumnRetype, ...] = ()
-    domains: tuple[tuple[Domain, Domain], ...] = ()
+    carried: tuple[tuple[Domain | CompositeType, Domain | CompositeType], ...] = ()
 
     @property
     def id(self) -> ObjectId:
@@ -163,14 +164,19 @@ class RebuildType(Change):
 
     @property
     def creates(self) -> Ids:
-        attributes = self.new.attributes if isinstance(self.new, CompositeType) else ()
-        return (self.id, *(column_id(self.id, a.name) for a in attributes),
-                *(new.id for _, new in self.domains))
+        return tuple(oid for obj in (self.new, *(new for _, new in self.carried))
+                     for oid in _type_ids(obj))
 
     @property
     def alters(self) -> Ids:
-        return (self.id, *(new.id for _, new in self.domains),
+        return (self.id, *(new.id for _, new in self.carried),
                 *(c.id for c in self.columns if not c.default_apart))
+
+
+def _type_ids(obj: Rebuildable) -> Ids:
+    """A type's id, and a composite type's attributes' (which depend on their types)."""
+    attributes = obj.attributes if isinstance(obj, CompositeType) else ()
+    return (obj.id, *(column_id(obj.id, a.name) for a in attributes))
 
 
 class RebuildEnum(RebuildType):

@@ -19,9 +19,11 @@ def diff_composites(ctx: DiffContext) -> None:
     for new in pairs.added:
         assert isinstance(new, CompositeType)
         ctx.emit(ch.CreateCompositeType(new))
-        _comments(ctx, new)
+        composite_comments(ctx, new)
     for old, new in pairs.kept:
         assert isinstance(old, CompositeType) and isinstance(new, CompositeType)
+        if new.id in ctx.rebuilt_types:
+            continue  # rebuilt with a type it uses
         columns = carried_columns(ctx, old.id, new.id, ch.Carry.TEXT)
         if columns and _retyped_attributes(old, new):
             _rebuild(ctx, old, new, columns)
@@ -42,10 +44,11 @@ def _rebuild(ctx: DiffContext, old: CompositeType, new: CompositeType,
     # or reordered at the same time make rows fail to convert (MAY_FAIL says so).
     rebuild(ctx, ch.RebuildComposite(old, new, columns,
                                      hazards=rewrite_hazards(new.name, columns)))
-    _comments(ctx, new)
+    composite_comments(ctx, new)
 
 
-def _comments(ctx: DiffContext, new: CompositeType) -> None:
+def composite_comments(ctx: DiffContext, new: CompositeType) -> None:
+    """The comments of a composite type the migration creates, its attributes' included."""
     if new.comment is not None:
         ctx.emit(ch.SetComment(new.id, new.comment))
     for attribute in new.attributes:

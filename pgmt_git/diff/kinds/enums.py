@@ -1,15 +1,16 @@
 """Enum types: new labels are added in place, renamed labels renamed in place; a removed
-or reordered label rebuilds the type, moving every column (and every domain over the type,
-with its columns) over through its text value."""
+or reordered label rebuilds the type, moving every column (and every domain and composite
+type over the type, with their columns) over through its text value."""
 
 from __future__ import annotations
 
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff.hazards import Hazard, HazardKind
 from pgmt_git.diff.kinds.context import DiffContext
+from pgmt_git.diff.kinds.composites import composite_comments
 from pgmt_git.diff.kinds.domains import domain_comments
 from pgmt_git.diff.kinds.rebuilds import carried_columns, rebuild, rewrite_hazards
-from pgmt_git.diff.model import Domain, EnumType, Kind, ObjectId
+from pgmt_git.diff.model import CompositeType, Domain, EnumType, Kind, ObjectId
 
 
 def diff_enums(ctx: DiffContext) -> None:
@@ -87,10 +88,10 @@ def _diff_labels(ctx: DiffContext, old: EnumType, new: EnumType) -> bool:
 
 
 def _rebuild(ctx: DiffContext, old: EnumType, new: EnumType) -> None:
-    domains = _domains_over(ctx, old.id)
+    carried = _types_over(ctx, old.id)
     columns = carried_columns(ctx, old.id, new.id, ch.Carry.TEXT)
-    for old_domain, new_domain in domains:
-        columns += carried_columns(ctx, old_domain.id, new_domain.id, ch.Carry.TEXT)
+    for old_type, new_type in carried:
+        columns += carried_columns(ctx, old_type.id, new_type.id, ch.Carry.TEXT)
     removed = sorted(set(old.labels) - set(new.labels))
     hazards = list(rewrite_hazards(new.name, columns, may_fail=False))
     if removed:
@@ -98,19 +99,32 @@ def _rebuild(ctx: DiffContext, old: EnumType, new: EnumType) -> None:
             HazardKind.DATA_LOSS,
             f"labels {', '.join(removed)} of {new.name} are removed: rows holding them make "
             "the migration fail"))
-    rebuild(ctx, ch.RebuildEnum(old, new, columns, domains, hazards=tuple(hazards)))
+    rebuild(ctx, ch.RebuildEnum(old, new, columns, carried, hazards=tuple(hazards)))
     ctx.comments_of_created(new)
-    for _, domain in domains:
-        domain_comments(ctx, domain)
+    for _, new_type in carried:
+        if isinstance(new_type, Domain):
+            domain_comments(ctx, new_type)
+        else:
+            composite_comments(ctx, new_type)
 
 
-def _domains_over(ctx: DiffContext, enum: ObjectId) -> tuple[tuple[Domain, Domain], ...]:
-    """Domains over the enum (or an array of it) in both states, on the same base: they
-    are rebuilt with it. A domain that changes base is the domain differ's."""
+def _types_over(ctx: DiffContext, enum: ObjectId
+                ) -> tuple[tuple[Domain | CompositeType, Domain | CompositeType], ...]:
+    """Domains over the enum (or an array of it) and composite types with an attribute of
+    it, the same in both states: they are rebuilt with it. One that changes as well is its
+    own differ's."""
     found = []
-    for oid in sorted(set(ctx.old.dependents(enum))):
+    for oid in sorted({o.parent if o.kind is Kind.COLUMN and o.parent else o
+                       for o in ctx.old.dependents(enum)}):
         old, new = ctx.old.get(oid), ctx.new.get(oid)
-        if (isinstance(old, Domain) and isinstance(new, Domain)
-                and (old.base_type, old.collation) == (new.base_type, new.collation)):
+        if isinstance(old, Domain) and isinstance(new, Domain) and (
+                (old.base_type, old.collation) == (new.base_type, new.collation)):
+            found.append((old, new))
+        elif isinstance(old, CompositeType) and isinstance(new, CompositeType) and (
+                _attributes(old) == _attributes(new)):
             found.append((old, new))
     return tuple(found)
+
+
+def _attributes(composite: CompositeType) -> list[tuple[str, str, str | None]]:
+    return [(a.name, a.type, a.collation) for a in composite.attributes]

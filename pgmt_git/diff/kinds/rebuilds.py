@@ -46,7 +46,7 @@ def rebuild(ctx: DiffContext, change: ch.RebuildType) -> None:
         ctx.retyped.add(retype.id)
         ctx.rebuilt_columns.add(retype.id)
     ctx.rebuilt_types.add(change.new.id)
-    ctx.rebuilt_types.update(new.id for _, new in change.domains)
+    ctx.rebuilt_types.update(new.id for _, new in change.carried)
     ctx.emit(change)
 
 

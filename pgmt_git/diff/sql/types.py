@@ -137,14 +137,14 @@ def _rebuild_type(c: ch.RebuildType) -> Sequence[str]:
     for the columns: added before them, it would check their rows."""
     out: list[str] = []
     later: list[str] = []
-    for old, new in ((c.old, c.new), *c.domains):
+    for old, new in ((c.old, c.new), *c.carried):
         create = _create(new)
         out.extend([*_rename_away(old), create[0]])
         later.extend(create[1:])
     for retype in c.columns:
         out.extend(_move(retype))
     out.extend(later)
-    out.extend(_drop_renamed(old) for old, _ in reversed(c.domains))
+    out.extend(_drop_renamed(old) for old, _ in reversed(c.carried))
     out.append(_drop_renamed(c.old))
     return out
 
