@@ -10,18 +10,27 @@ SELECT a.attrelid AS relid,
        CASE WHEN a.attgenerated = 's' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END
          AS generated,
        CASE WHEN a.attcollation <> t.typcollation THEN
-         pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname)
+         (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname)
+            FROM pg_catalog.pg_collation co
+            JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+           WHERE co.oid = a.attcollation)
        END AS collation,
        a.attidentity AS identity,
-       sn.nspname AS seq_schema,
-       sc.relname AS seq_name,
-       pg_catalog.format_type(s.seqtypid, NULL) AS seq_type,
-       s.seqstart AS seq_start,
-       s.seqincrement AS seq_increment,
-       s.seqmin AS seq_min,
-       s.seqmax AS seq_max,
-       s.seqcache AS seq_cache,
-       s.seqcycle AS seq_cycle,
+       -- Looked up for identity columns only (a join would cost every column).
+       CASE WHEN a.attidentity <> '' THEN
+         (SELECT json_build_array(sn.nspname, sc.relname,
+                                  pg_catalog.format_type(s.seqtypid, NULL), s.seqstart,
+                                  s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle)
+            FROM pg_catalog.pg_depend sd
+            JOIN pg_catalog.pg_sequence s ON s.seqrelid = sd.objid
+            JOIN pg_catalog.pg_class sc ON sc.oid = s.seqrelid
+            JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace
+           WHERE sd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+             AND sd.refobjid = a.attrelid AND sd.refobjsubid = a.attnum
+             AND sd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+             AND sd.deptype = 'i'
+           LIMIT 1)
+       END AS identity_sequence,
        NOT a.attislocal AS inherited,
        ds.description AS comment,
        CASE WHEN a.attacl IS NOT NULL THEN
@@ -38,16 +47,6 @@ SELECT a.attrelid AS relid,
          ON ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
         AND ds.objsubid = a.attnum
   LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-  LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
-  LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
-  LEFT JOIN pg_catalog.pg_depend sd
-         ON a.attidentity <> ''
-        AND sd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-        AND sd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
-        AND sd.refobjid = a.attrelid AND sd.refobjsubid = a.attnum AND sd.deptype = 'i'
-  LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = sd.objid
-  LEFT JOIN pg_catalog.pg_class sc ON sc.oid = s.seqrelid
-  LEFT JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace
  WHERE a.attnum > 0
    AND NOT a.attisdropped
    AND c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f')

@@ -1,5 +1,7 @@
 -- Table constraints declared on the table itself: inherited copies (partitions, children)
--- come with their parent's constraint and are skipped.
+-- come with their parent's constraint and are skipped. Key columns are attribute numbers
+-- (conkey, confkey): the loader names them from the columns it read, which costs the server
+-- nothing.
 SELECT con.oid,
        con.conrelid AS relid,
        con.conname AS name,
@@ -11,21 +13,12 @@ SELECT con.oid,
        con.conindid AS index_oid,
        -- pg_get_constraintdef leaves out a primary key's or unique constraint's index
        -- storage parameters (an exclusion constraint's are in its text).
-       CASE WHEN con.contype IN ('p', 'u') THEN
-         (SELECT ic.reloptions FROM pg_catalog.pg_class ic WHERE ic.oid = con.conindid)
-       END AS index_options,
-       ARRAY(SELECT a.attname
-               FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, position)
-               JOIN pg_catalog.pg_attribute a
-                 ON a.attrelid = con.conrelid AND a.attnum = k.attnum
-              ORDER BY k.position) AS columns,
+       CASE WHEN con.contype IN ('p', 'u') THEN ic.reloptions END AS index_options,
+       con.conkey AS columns,
        rn.nspname AS ref_schema,
        rc.relname AS ref_table,
-       ARRAY(SELECT a.attname
-               FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)
-               JOIN pg_catalog.pg_attribute a
-                 ON a.attrelid = con.confrelid AND a.attnum = k.attnum
-              ORDER BY k.position) AS ref_columns,
+       con.confrelid AS ref_relid,
+       con.confkey AS ref_columns,
        con.confupdtype AS on_update,
        con.confdeltype AS on_delete,
        con.confmatchtype AS match,
@@ -33,6 +26,7 @@ SELECT con.oid,
   FROM pg_catalog.pg_constraint con
   JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_class ic ON ic.oid = con.conindid
   LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
   LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
   LEFT JOIN pg_catalog.pg_description ds
@@ -46,4 +40,3 @@ SELECT con.oid,
    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
    AND n.nspname NOT LIKE 'pg\_toast%'
    AND n.nspname NOT LIKE 'pg\_temp\_%'
- ORDER BY n.nspname, c.relname, con.conname

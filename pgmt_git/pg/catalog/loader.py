@@ -131,6 +131,9 @@ def _load(conn: psycopg.Connection, objects_filter: Objects,
             conn.cursor() as aliases, conn.cursor() as depends:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SELECT pg_catalog.set_config('search_path', '', true)")
+        # Sorts and hashes of tens of thousands of catalog rows fit in memory with this,
+        # rather than spilling to disk at the default 4MB.
+        cursor.execute("SELECT pg_catalog.set_config('work_mem', '64MB', true)")
         for name in QUERY_NAMES[:-len(_STREAMED_QUERIES)]:
             reader: psycopg.Cursor[Any] = named if name in _NAMED_TUPLE_QUERIES else cursor
             reader.execute(query_text(name))  # type: ignore[arg-type]  # our own files
@@ -161,6 +164,7 @@ def build_catalog(rows: Mapping[str, Iterable[Any]], objects_filter: Objects | N
 class _Builder:
     objects: list[DbObject] = field(default_factory=list)
     ids: dict[CatalogKey, ObjectId] = field(default_factory=dict)
+    column_names: dict[int, dict[int, str]] = field(default_factory=dict)  # relid: attnum: name
 
     def add(self, key: CatalogKey, obj: DbObject) -> None:
         self.objects.append(obj)
@@ -200,6 +204,8 @@ class _Builder:
         for row in rows["sequences"]:
             self.add(("pg_class", row["oid"], 0), _sequence(row))
         columns = _columns_by_relation(rows["columns"])
+        self.column_names = {relid: {c.attnum: c.name for c in found}
+                             for relid, found in columns.items()}
         for row in rows["composites"]:
             attributes = columns.get(row["relid"], ())
             composite = CompositeType(row["schema"], row["name"],
@@ -260,21 +266,27 @@ class _Builder:
         if parent is None:
             return
         kind = ConstraintType(row["type"])
+        columns = self._names(row["relid"], row["columns"])
         foreign_key = None
         if kind is ConstraintType.FOREIGN_KEY:
             foreign_key = ForeignKey(
-                ObjectId(Kind.TABLE, row["ref_schema"], row["ref_table"]),
-                tuple(row["columns"]), tuple(row["ref_columns"]), row["on_update"],
+                ObjectId(Kind.TABLE, row["ref_schema"], row["ref_table"]), columns,
+                self._names(row["ref_relid"], row["ref_columns"]), row["on_update"],
                 row["on_delete"], row["match"])
         definition = row["definition"]
         if row["index_options"]:
             definition = with_storage_parameters(definition, row["index_options"])
         constraint = Constraint(
-            parent, row["name"], kind, definition, tuple(row["columns"]),
+            parent, row["name"], kind, definition, columns,
             row["validated"], row["deferrable"], row["deferred"], foreign_key, row["comment"])
         self.add(("pg_constraint", row["oid"], 0), constraint)
         if constraint.has_index and row["index_oid"]:
             self.ids[("pg_class", row["index_oid"], 0)] = constraint.id
+
+    def _names(self, relid: int, attnums: list[int] | None) -> tuple[str, ...]:
+        """Column names of a relation from attribute numbers (a constraint's keys)."""
+        names = self.column_names.get(relid, {})
+        return tuple(names[attnum] for attnum in attnums or ())
 
     def edges(self, depends: Iterable[tuple[Any, ...]],
               aliases: Iterable[tuple[Any, ...]]) -> set[tuple[ObjectId, ObjectId]]:
@@ -383,10 +395,8 @@ def _columns_by_relation(rows: Iterable[Any]) -> dict[int, tuple[Any, ...]]:
 def _column(row: Any) -> Column:
     identity = None
     if row.identity:
-        identity = Identity(
-            row.identity == "a", row.seq_schema, row.seq_name,
-            SequenceOptions(row.seq_type, row.seq_start, row.seq_increment,
-                            row.seq_min, row.seq_max, row.seq_cache, row.seq_cycle))
+        schema, name, *options = row.identity_sequence
+        identity = Identity(row.identity == "a", schema, name, SequenceOptions(*options))
     return Column(row.name, row.type, row.not_null, row.default, row.collation,
                   identity, row.generated, row.comment, _acl(row.acl), row.inherited)
 
