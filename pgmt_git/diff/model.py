@@ -15,11 +15,10 @@ are created, dropped and ordered on their own (a foreign key needs the other tab
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from types import MappingProxyType
-from typing import Union
+from typing import Any, Union, overload
 
 __all__ = [
     "Catalog", "Collation", "Column", "CompositeType", "Constraint", "ConstraintType",
@@ -95,10 +94,13 @@ class ObjectId:
         # Identity, hash and order are computed once: catalogs of thousands of objects
         # hash, compare and sort their ids many times.
         parent = self.parent
-        identity = (self.kind.value, self.schema, self.name, self.args,
-                    parent._identity if parent is not None else None)
-        order = (self.schema, *(parent._sort_key if parent is not None else ()), self.name,
-                 self.args, self.kind.value)
+        kind = self.kind._value_  # the plain attribute: Enum.value is a slower property
+        if parent is None:
+            identity: tuple[object, ...] = (kind, self.schema, self.name, self.args, None)
+            order: tuple[str, ...] = (self.schema, self.name, self.args, kind)
+        else:
+            identity = (kind, self.schema, self.name, self.args, parent._identity)
+            order = (self.schema, *parent._sort_key, self.name, self.args, kind)
         object.__setattr__(self, "_identity", identity)
         object.__setattr__(self, "_hash", hash(identity))
         object.__setattr__(self, "_sort_key", order)
@@ -199,8 +201,31 @@ class Column:
 
 # --------------------------------------------------------------------------- objects
 
-# An object's ``id`` is a cached property: the differ and ordering ask for ids of the same
-# objects many times over, and a cached id is one object shared by every lookup.
+# An object's ``id`` is computed once, at its first use, and kept in the object: the differ
+# and ordering ask for ids of the same objects many times over, and a cached id is one
+# object shared by every lookup.
+
+
+class _cached_id:  # noqa: N801 - used as a decorator, like functools.cached_property
+    """functools.cached_property without its lock (Python 3.11 takes one at every first
+    access, a measurable cost over the tens of thousands of objects of a catalog): objects
+    are immutable, so two threads computing the same id at once get equal values."""
+
+    def __init__(self, compute: Callable[[Any], ObjectId]) -> None:
+        self._compute = compute
+        self._name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> _cached_id: ...
+    @overload
+    def __get__(self, obj: object, owner: type[Any]) -> ObjectId: ...
+
+    def __get__(self, obj: object | None, owner: type[Any]) -> ObjectId | _cached_id:
+        if obj is None:
+            return self
+        value = obj.__dict__[self._name] = self._compute(obj)
+        return value
 
 
 @dataclass(frozen=True)
@@ -210,7 +235,7 @@ class Schema:
     owner: str = ""
     acl: Acl = None
 
-    @cached_property
+    @_cached_id
     def id(self) -> ObjectId:
         return ObjectId(Kind.SCHEMA, "", self.name)
 
@@ -223,7 +248,7 @@ class Extension:
     relocatable: bool = False
     comment: str | None = None
 
-    @cached_property
+    @_cached_id
     def id(self) -> ObjectId:
         return ObjectId(Kind.EXTENSION, "", self.name)
 
@@ -241,7 +266,7 @@ class Collation:
     comment: str | None = None
     owner: str = ""
 
-    @cached_property
+    @_cached_id
     def id(self) -> ObjectId:
         return ObjectId(Kind.COLLATION, self.schema, self.name)
 
@@ -255,7 +280,7 @@ class EnumType:
     owner: str = ""
     acl: Acl = None
 
-    @cached_property
+    @_cached_id
     def id(self) -> ObjectId:
         return ObjectId(Kind.ENUM, self.schema, self.name)
 
@@ -269,7 +294,7 @@ class CompositeType:
     owner: str = ""
     acl: Acl = None
 
-    @cached_property
+    @_cached_id
     def id(self) -> ObjectId:
         return ObjectId(Kind.COMPOSITE, self.schema, self.name)
 
@@ -295,7 +320,7 @@ class Domain:
     owner: str = ""
     acl: Acl = None
 
-    @cached_property
+    @_cached_id
     def id(self) -> ObjectId:
         return ObjectId(Kind.DOMAIN, self.schema, self.name)
 
@@ -314,7 +339,7 @@ class RangeType:
     owner: str = ""
     acl: Acl = None
 
-    @cached_property
+    @_cached_id
     def id(self) -> ObjectId:
         return ObjectId(Kind.RANGE, self.schema, self.name)
 
@@ -330,7 +355,7 @@ class Sequence:
     owner: str = ""
     acl: Acl = None
 
-    @cached_property
+    @_cached_id
     def id(self) -> ObjectId:
         return ObjectId(Kind.SEQUENCE, self.schema, self.name)
 
@@ -364,7 +389,7 @@ class Table:
     owner: str = ""
     acl: Acl = None
 
-    @cached_property
+    @_cached_id
     def id(self) -> ObjectId:
         return ObjectId(Kind.TABLE, self.schema, self.name)
 
@@ -408,7 +433,7 @@ class Constraint:
     foreign_key: ForeignKey | None = None
     comment: str | None = None
 
-    @cached_property
+    @_cached_id
     def id(self) -> ObjectId:
         return ObjectId(Kind.CONSTRAINT, self.parent.schema, self.name, parent=self.parent)
 
@@ -444,7 +469,7 @@ class Index:
     predicate: str | None = None
     comment: str | None = None
 
-    @cached_property
+    @_cached_id
     def id(self) -> ObjectId:
         return ObjectId(Kind.INDEX, self.parent.schema, self.name, parent=self.parent)
 
@@ -467,7 +492,7 @@ class View:
     owner: str = ""
     acl: Acl = None
 
-    @cached_property
+    @_cached_id
     def id(self) -> ObjectId:
         return ObjectId(Kind.VIEW, self.schema, self.name)
 
@@ -484,7 +509,7 @@ class MaterializedView:
     owner: str = ""
     acl: Acl = None
 
-    @cached_property
+    @_cached_id
     def id(self) -> ObjectId:
         return ObjectId(Kind.MATERIALIZED_VIEW, self.schema, self.name)
 
@@ -514,7 +539,7 @@ class Function:
     owner: str = ""
     acl: Acl = None
 
-    @cached_property
+    @_cached_id
     def id(self) -> ObjectId:
         kind = {FunctionKind.PROCEDURE: Kind.PROCEDURE,
                 FunctionKind.AGGREGATE: Kind.AGGREGATE}.get(self.kind, Kind.FUNCTION)
@@ -532,7 +557,7 @@ class Trigger:
     enabled: str = "O"
     comment: str | None = None
 
-    @cached_property
+    @_cached_id
     def id(self) -> ObjectId:
         return ObjectId(Kind.TRIGGER, self.parent.schema, self.name, parent=self.parent)
 
@@ -550,7 +575,7 @@ class EventTrigger:
     enabled: str = "O"
     comment: str | None = None
 
-    @cached_property
+    @_cached_id
     def id(self) -> ObjectId:
         return ObjectId(Kind.EVENT_TRIGGER, "", self.name)
 
@@ -566,7 +591,7 @@ class Policy:
     with_check: str | None = None
     comment: str | None = None
 
-    @cached_property
+    @_cached_id
     def id(self) -> ObjectId:
         return ObjectId(Kind.POLICY, self.parent.schema, self.name, parent=self.parent)
 
@@ -590,7 +615,7 @@ class DefaultPrivileges:
     # entry, nothing for a schema's.
     baseline: tuple[Privilege, ...] = ()
 
-    @cached_property
+    @_cached_id
     def id(self) -> ObjectId:
         return ObjectId(Kind.DEFAULT_PRIVILEGES, self.schema, self.role, self.object_type)
 
@@ -616,7 +641,8 @@ class Catalog:
     depends: frozenset[tuple[ObjectId, ObjectId]] = frozenset()
     _children: Mapping[ObjectId, tuple[ObjectId, ...]] = field(
         init=False, repr=False, compare=False)
-    _dependents: Mapping[ObjectId, tuple[ObjectId, ...]] = field(
+    # Lists until first asked for, then sorted tuples.
+    _dependents: dict[ObjectId, list[ObjectId] | tuple[ObjectId, ...]] = field(
         init=False, repr=False, compare=False)
     _by_kind: Mapping[Kind, Mapping[ObjectId, DbObject]] = field(
         init=False, repr=False, compare=False)
@@ -639,8 +665,8 @@ class Catalog:
             dependents.setdefault(referenced, []).append(dependent)
         object.__setattr__(self, "_children", MappingProxyType(
             {k: tuple(v) for k, v in children.items()}))
-        object.__setattr__(self, "_dependents", MappingProxyType(
-            {k: tuple(sorted(v, key=ObjectId.sort_key)) for k, v in dependents.items()}))
+        # Sorted when first asked for: a diff asks about the few objects it changes.
+        object.__setattr__(self, "_dependents", dependents)
 
     @classmethod
     def build(cls, objects: Iterable[DbObject],
@@ -683,7 +709,10 @@ class Catalog:
 
     def dependents(self, oid: ObjectId) -> tuple[ObjectId, ...]:
         """What depends directly on ``oid`` (for a relation: on the relation itself only)."""
-        return self._dependents.get(oid, ())
+        found = self._dependents.get(oid, ())
+        if isinstance(found, list):
+            found = self._dependents[oid] = tuple(sorted(found, key=ObjectId.sort_key))
+        return found
 
     def has(self, oid: ObjectId) -> bool:
         """Whether ``oid`` exists; a column exists when its relation has it."""

@@ -8,7 +8,7 @@ indexes, triggers, policies) go with their relation. The migration tracking tabl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fnmatch import fnmatchcase
 
 from pgmt_git.config import Objects, TrackingTable
@@ -30,9 +30,12 @@ def schema_included(objects: Objects, schema: str) -> bool:
 
 
 def table_included(objects: Objects, tracking: TrackingTable, schema: str, name: str) -> bool:
+    return schema_included(objects, schema) and _name_included(objects, tracking, schema, name)
+
+
+def _name_included(objects: Objects, tracking: TrackingTable, schema: str, name: str) -> bool:
+    """table_included, the schema aside."""
     if schema == tracking.schema and name in (tracking.name, f"{tracking.name}_sections"):
-        return False
-    if not schema_included(objects, schema):
         return False
     if _matches(objects.exclude.tables, name):
         return False
@@ -44,28 +47,32 @@ def filter_catalog(found: Mapping[ObjectId, DbObject],
                    tracking: TrackingTable) -> Catalog:
     """The catalog of the managed part of ``found``; dependencies on what is left out are
     dropped."""
-    kept = {oid: obj for oid, obj in found.items() if _included(oid, obj, objects, tracking)}
+    schemas: dict[str, bool] = {}  # asked once per schema, not once per object
 
-    def known(oid: ObjectId) -> bool:
-        top = oid
-        while top.parent is not None:
-            top = top.parent
-        return top in kept
+    def schema_kept(schema: str) -> bool:
+        if schema not in schemas:
+            schemas[schema] = schema_included(objects, schema)
+        return schemas[schema]
 
-    edges = {(a, b) for a, b in depends if known(a) and known(b)}
-    return Catalog(kept, frozenset(edges))
+    kept = {oid: obj for oid, obj in found.items()
+            if _included(oid, obj, objects, tracking, schema_kept)}
+    # Children's parents are top-level objects (relations, domains).
+    edges = frozenset((a, b) for a, b in depends
+                      if (a if a.parent is None else a.parent) in kept
+                      and (b if b.parent is None else b.parent) in kept)
+    return Catalog(kept, edges)
 
 
-def _included(oid: ObjectId, obj: DbObject, objects: Objects, tracking: TrackingTable) -> bool:
-    top = oid
-    while top.parent is not None:
-        top = top.parent
+def _included(oid: ObjectId, obj: DbObject, objects: Objects, tracking: TrackingTable,
+              schema_kept: Callable[[str], bool]) -> bool:
+    top = oid if oid.parent is None else oid.parent
     if top.kind in _TABLE_LIKE:
-        return table_included(objects, tracking, top.schema, top.name)
+        return schema_kept(top.schema) and _name_included(objects, tracking, top.schema,
+                                                          top.name)
     if top.kind is Kind.SCHEMA:
-        return schema_included(objects, top.name)
+        return schema_kept(top.name)
     if isinstance(obj, Extension):
-        return schema_included(objects, obj.schema)
+        return schema_kept(obj.schema)
     if not top.schema:
         return True
-    return schema_included(objects, top.schema)
+    return schema_kept(top.schema)

@@ -165,6 +165,7 @@ class _Builder:
     objects: list[DbObject] = field(default_factory=list)
     ids: dict[CatalogKey, ObjectId] = field(default_factory=dict)
     column_names: dict[int, dict[int, str]] = field(default_factory=dict)  # relid: attnum: name
+    column_owners: dict[int, ObjectId] = field(default_factory=dict)  # relid: its relation
 
     def add(self, key: CatalogKey, obj: DbObject) -> None:
         self.objects.append(obj)
@@ -212,13 +213,11 @@ class _Builder:
                                       tuple(_column(c) for c in attributes), row["comment"],
                                       row["owner"], _acl(row["acl"]))
             self.add(("pg_type", row["oid"], 0), composite)
-            self._register_columns(row["relid"], composite.id, attributes)
+            self._register_columns(row["relid"], composite.id)
         for row in rows["tables"]:
-            self._add_relation(row["oid"], _table(row, columns.get(row["oid"], ())),
-                               columns.get(row["oid"], ()))
+            self._add_relation(row["oid"], _table(row, columns.get(row["oid"], ())))
         for row in rows["views"]:
-            self._add_relation(row["oid"], _view(row, columns.get(row["oid"], ())),
-                               columns.get(row["oid"], ()))
+            self._add_relation(row["oid"], _view(row, columns.get(row["oid"], ())))
         for row in rows["constraints"]:
             self._add_constraint(row)
         for row in rows["indexes"]:
@@ -251,15 +250,15 @@ class _Builder:
                     parent, row["name"], row["permissive"], row["command"],
                     tuple(row["roles"]), row["using"], row["with_check"], row["comment"]))
 
-    def _add_relation(self, oid: int, obj: DbObject, columns: Iterable[Any]) -> None:
+    def _add_relation(self, oid: int, obj: DbObject) -> None:
         self.add(("pg_class", oid, 0), obj)
-        self._register_columns(oid, obj.id, columns)
+        self._register_columns(oid, obj.id)
 
-    def _register_columns(self, oid: int, relation: ObjectId,
-                          columns: Iterable[Any]) -> None:
+    def _register_columns(self, oid: int, relation: ObjectId) -> None:
+        """Make the relation's columns resolvable (their ids are made when first asked for:
+        most columns appear in no dependency)."""
         self.ids[("pg_class", oid, 0)] = relation
-        for row in columns:
-            self.ids[("pg_class", oid, row.attnum)] = column_id(relation, row.name)
+        self.column_owners[oid] = relation
 
     def _add_constraint(self, row: dict[str, Any]) -> None:
         parent = self.relation(row["relid"])
@@ -311,8 +310,14 @@ class _Builder:
     def _resolve(self, key: CatalogKey,
                  alias: Mapping[CatalogKey, CatalogKey]) -> ObjectId | None:
         for _ in range(5):
-            if key in self.ids:
-                return self.ids[key]
+            found = self.ids.get(key)
+            if found is not None:
+                return found
+            if key[2] != 0 and key[0] == "pg_class" and key[1] in self.column_owners:
+                name = self.column_names[key[1]].get(key[2])
+                if name is not None:
+                    found = self.ids[key] = column_id(self.column_owners[key[1]], name)
+                    return found
             if key in alias:
                 key = alias[key]
             elif key[2] != 0:
@@ -340,8 +345,10 @@ def _structural_edges(obj: DbObject) -> Iterable[tuple[ObjectId, ObjectId]]:
 def _acl(value: list[list[Any]] | None) -> Acl:
     if value is None:
         return None
-    return tuple(sorted(Privilege(grantee, privilege, bool(grantable), grantor)
-                        for grantee, privilege, grantable, grantor in value))
+    # Sorted as plain tuples (compared in C), in Privilege's own order: its fields'.
+    return tuple(Privilege(*entry) for entry in sorted(
+        (grantee, privilege, bool(grantable), grantor)
+        for grantee, privilege, grantable, grantor in value))
 
 
 _DEFERRABILITY = re.compile(r"( DEFERRABLE)?( INITIALLY DEFERRED)?\Z")
