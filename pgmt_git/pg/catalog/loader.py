@@ -11,7 +11,7 @@ OIDs are used only here, to join rows and to map pg_depend to object ids; they n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Sequence as SequenceOf
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row, namedtuple_row
+from psycopg.rows import dict_row, namedtuple_row, tuple_row
 
 from pgmt_git.config import Objects, TrackingTable
 from pgmt_git.diff.collector import collector_paused
@@ -117,38 +117,58 @@ def load_catalogs(conns_or_conninfos: SequenceOf[psycopg.Connection | str], *,
 
 
 # The largest results (tens of thousands of rows) are read as tuples, a dict per row costing
-# several times the memory: columns as named tuples, dependencies as plain tuples, and those
-# are not even fetched at once but turned into edges row by row, as the builder reads them.
+# several times the memory: columns as named tuples, dependencies as plain tuples.
 _NAMED_TUPLE_QUERIES = frozenset({"columns"})
-_STREAMED_QUERIES = ("depends", "aliases")  # the last ones of QUERY_NAMES
+_TUPLE_QUERIES = frozenset({"depends", "aliases"})
 
 
 def _load(conn: psycopg.Connection, objects_filter: Objects,
           tracking_table: TrackingTable) -> Catalog:
-    rows: dict[str, Any] = {}
-    with conn.transaction(), conn.cursor(row_factory=dict_row) as cursor, \
-            conn.cursor(row_factory=namedtuple_row) as named, \
-            conn.cursor() as aliases, conn.cursor() as depends:
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        cursor.execute("SELECT pg_catalog.set_config('search_path', '', true)")
-        # Sorts and hashes of tens of thousands of catalog rows fit in memory with this,
-        # rather than spilling to disk at the default 4MB.
-        cursor.execute("SELECT pg_catalog.set_config('work_mem', '64MB', true)")
-        for name in QUERY_NAMES[:-len(_STREAMED_QUERIES)]:
-            reader: psycopg.Cursor[Any] = named if name in _NAMED_TUPLE_QUERIES else cursor
-            reader.execute(query_text(name))  # type: ignore[arg-type]  # our own files
-            rows[name] = reader.fetchall()
-        for name, streamed in zip(_STREAMED_QUERIES, (depends, aliases)):
-            streamed.execute(query_text(name))  # type: ignore[arg-type]  # our own files
-            rows[name] = streamed
-        return build_catalog(rows, objects_filter, tracking_table)
+    """Every query is sent at once (pipeline mode): the server runs them back to back while
+    the builder turns the results that have arrived into objects."""
+    with conn.transaction():
+        with conn.pipeline():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            conn.execute("SELECT pg_catalog.set_config('search_path', '', true)")
+            # Sorts and hashes of tens of thousands of catalog rows fit in memory with
+            # this, rather than spilling to disk at the default 4MB.
+            conn.execute("SELECT pg_catalog.set_config('work_mem', '64MB', true)")
+            cursors = {}
+            for name in QUERY_NAMES:
+                factory = (namedtuple_row if name in _NAMED_TUPLE_QUERIES
+                           else tuple_row if name in _TUPLE_QUERIES else dict_row)
+                cursor = conn.cursor(row_factory=factory)  # type: ignore[arg-type]
+                cursor.execute(query_text(name))  # type: ignore[arg-type]  # our own files
+                cursors[name] = cursor
+            return build_catalog(_Results(cursors), objects_filter, tracking_table)
+
+
+class _Results(Mapping[str, Any]):
+    """Each query's rows, fetched when the builder asks for them and then forgotten (with
+    the cursor's copy): the builder reads each result once, and a catalog's rows need not
+    outlive the objects made of them."""
+
+    def __init__(self, cursors: Mapping[str, psycopg.Cursor[Any]]) -> None:
+        self._cursors = cursors
+
+    def __getitem__(self, name: str) -> list[Any]:
+        cursor = self._cursors[name]
+        rows = cursor.fetchall()
+        cursor.close()
+        return rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cursors)
+
+    def __len__(self) -> int:
+        return len(self._cursors)
 
 
 def build_catalog(rows: Mapping[str, Iterable[Any]], objects_filter: Objects | None = None,
                   tracking_table: TrackingTable | None = None) -> Catalog:
     """The catalog from the rows of every query (pure: no database needed), filtered: dicts,
-    but named tuples for ``columns`` and tuples for ``depends`` and ``aliases`` (which are
-    read once, so they may be iterators)."""
+    but named tuples for ``columns`` and tuples for ``depends`` and ``aliases``. Each
+    result is asked for once, so ``rows`` may hand each out only once."""
     with collector_paused():
         builder = _Builder()
         builder.add_all(rows)
