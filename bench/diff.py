@@ -7,7 +7,9 @@ For each size N, a synthetic schema of N tables (bench/schemagen.py) and a versi
 databases, each tool runs as a process of its own, timed from start to exit (interpreter
 start-up and imports included) with its peak resident memory:
 
-- pgmt-git: both catalogs read, diffed and rendered to SQL (this script's --measure-pgmt);
+- pgmt-git: `pgmt-git diff --from URL --to URL`, the command a user runs: both catalogs
+  read, diffed and rendered to SQL (the time it spends in each phase comes from one more,
+  untimed run of this script's --measure-pgmt);
 - migra --unsafe FROM TO, in a virtual environment of its own, made once in the user cache
   directory (migra needs sqlalchemy<2 and psycopg2, which pgmt-git does not use);
 - pg_dump --schema-only of each database: the floor for reading two catalogs.
@@ -37,7 +39,7 @@ from urllib.parse import quote, urlencode
 import psycopg
 from pgmt_git.diff import diff_catalogs, render_sql
 from pgmt_git.paths import cache_dir
-from pgmt_git.pg.catalog.loader import load_catalog
+from pgmt_git.pg.catalog.loader import load_catalogs
 from pgmt_git.pg.embedded import find_binaries
 from pgmt_git.pg.plan import FileKind, ReplayFile
 from pgmt_git.pg.replay import replay_into
@@ -106,20 +108,17 @@ class Result:
 
 
 def measure_pgmt(old: str, new: str) -> None:
-    """What the timed pgmt-git process does: read both catalogs, diff, print the SQL (as
-    migra does); its own figures go to stderr, as the last line."""
+    """Where the time of `pgmt-git diff` goes, phase by phase, as it reads (both catalogs at
+    once), diffs and renders; the figures go to stderr, as the last line."""
     start = time.perf_counter()
-    old_catalog = load_catalog(old)
-    loaded_old = time.perf_counter()
-    new_catalog = load_catalog(new)
-    loaded_new = time.perf_counter()
+    old_catalog, new_catalog = load_catalogs([old, new])
+    loaded = time.perf_counter()
     changes = diff_catalogs(old_catalog, new_catalog)
     diffed = time.perf_counter()
     sys.stdout.write(render_sql(changes))
     rendered = time.perf_counter()
-    print(json.dumps({"changes": len(changes), "load_old": loaded_old - start,
-                      "load_new": loaded_new - loaded_old, "diff": diffed - loaded_new,
-                      "render": rendered - diffed}), file=sys.stderr)
+    print(json.dumps({"changes": len(changes), "read": loaded - start,
+                      "diff": diffed - loaded, "render": rendered - diffed}), file=sys.stderr)
 
 
 # --- processes -------------------------------------------------------------------------------
@@ -287,7 +286,9 @@ def run_size(server: Server, tables: int, *, seed: int, repeat: int,
         for _ in range(repeat):
             for name, (command, env) in commands.items():
                 runs[name].append(timed_run(command, env=env))
-    return _result(tables, len(pair.before), runs)
+        phases = timed_run([sys.executable, str(Path(__file__).resolve()), "--measure-pgmt",
+                            old.conninfo, new.conninfo], env=commands["pgmt-git"][1])
+    return _result(tables, len(pair.before), runs, phases)
 
 
 def _describe(tables: int, pair: SchemaPair) -> None:
@@ -299,8 +300,9 @@ def _describe(tables: int, pair: SchemaPair) -> None:
 def _commands(server: Server, old: ShadowDatabase, new: ShadowDatabase,
               migra: Path | None, pg_dump: str) -> dict[str, tuple[list[str], dict[str, str]]]:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    commands = {"pgmt-git": ([sys.executable, str(Path(__file__).resolve()), "--measure-pgmt",
-                              old.conninfo, new.conninfo], env)}
+    pgmt_git = str(Path(sys.executable).with_name("pgmt-git"))
+    commands = {"pgmt-git": ([pgmt_git, "diff", "--from", sqlalchemy_url(server, old.dbname),
+                              "--to", sqlalchemy_url(server, new.dbname)], env)}
     if migra is not None:
         commands["migra"] = ([str(migra), "--unsafe", sqlalchemy_url(server, old.dbname),
                               sqlalchemy_url(server, new.dbname)], env)
@@ -310,11 +312,16 @@ def _commands(server: Server, old: ShadowDatabase, new: ShadowDatabase,
     return commands
 
 
-def _result(tables: int, statements: int, runs: dict[str, list[Run]]) -> Result:
-    pgmt = _checked("pgmt-git", runs.get("pgmt-git"), ok=(0,))
-    # migra exits 2 when it found differences.
+def _result(tables: int, statements: int, runs: dict[str, list[Run]], phases: Run) -> Result:
+    # pgmt-git diff exits 1 and migra 2 when they found differences.
+    pgmt = _checked("pgmt-git", runs.get("pgmt-git"), ok=(0, 1))
     migra = _checked("migra", runs.get("migra"), ok=(0, 2))
-    report = json.loads(pgmt.last.stderr.strip().splitlines()[-1]) if pgmt else {}
+    report = {}
+    if phases.returncode == 0:
+        report = json.loads(phases.stderr.strip().splitlines()[-1])
+    else:
+        print(f"  the run measuring phases failed (exit {phases.returncode}):\n"
+              f"{tail(phases.stderr)}")
     return Result(tables, statements, pgmt, report, _count(pgmt), migra, _count(migra),
                   _checked("pg_dump", runs.get("pg_dump old"), ok=(0,)),
                   _checked("pg_dump", runs.get("pg_dump new"), ok=(0,)))
@@ -349,8 +356,9 @@ def print_result(result: Result) -> None:
     dump = result.dump_seconds
     both = "-" if dump is None or result.pgmt is None else f"{dump / result.pgmt.seconds:.2f}x"
     print(f"  {'pg_dump both / pgmt-git':<28}{both:>9}")
-    found = (f"{result.pgmt_report['changes']:.0f} changes "
-             f"({result.pgmt_statements} statements)" if result.pgmt else "-")
+    changes = (f"{result.pgmt_report['changes']:.0f} changes, "
+               if result.pgmt_report else "")
+    found = f"{changes}{result.pgmt_statements} statements" if result.pgmt else "-"
     printed = f"{result.migra_statements} statements" if result.migra else "-"
     print(f"  sanity: pgmt-git found {found}; migra printed {printed}", flush=True)
 
@@ -365,8 +373,8 @@ def _line(label: str, measured: Measured | None, detail: str = "") -> None:
 def _phases(report: dict[str, float]) -> str:
     if not report:
         return ""
-    return (f"(in process: read {report['load_old']:.2f} + {report['load_new']:.2f} s, "
-            f"diff {report['diff']:.2f} s, render {report['render']:.2f} s)")
+    return (f"(in process: read both {report['read']:.2f} s, diff {report['diff']:.2f} s, "
+            f"render {report['render']:.2f} s)")
 
 
 def _ratio(slower: Measured | None, faster: Measured | None) -> str:

@@ -99,6 +99,8 @@ class ObjectId:
             identity: tuple[object, ...] = (kind, self.schema, self.name, self.args, None)
             order: tuple[str, ...] = (self.schema, self.name, self.args, kind)
         else:
+            if parent.parent is not None:  # lookups rely on it: a parent is top-level
+                raise ValueError(f"{self.name}: ids are at most two levels deep ({parent})")
             identity = (kind, self.schema, self.name, self.args, parent._identity)
             order = (self.schema, *parent._sort_key, self.name, self.args, kind)
         object.__setattr__(self, "_identity", identity)

@@ -81,12 +81,18 @@ class _Graph:
                 self.edge([j], self._dropped(oid))
         # Edges are a set: the order they are added in does not change the result.
         # Most dependencies join objects no change touches: the first side is looked up
-        # alone, and the other only when there is something to order.
+        # alone (in one set, with its parent's: ids are at most two levels deep), and the
+        # other only when there is something to order.
+        made = self.creating.keys() | self.establishing.keys()
         for a, b in self.new.depends:
-            made_b = self._made(b)
-            if made_b:
-                self.edge(made_b, self._made(a))
+            if b in made or (b.parent is not None and b.parent in made):
+                made_b = self._made(b)
+                if made_b:
+                    self.edge(made_b, self._made(a))
+        touched = self.dropping.keys() | self.altering.keys()
         for a, b in self.old.depends:
+            if not (a in touched or (a.parent is not None and a.parent in touched)):
+                continue
             dropped_a = self._dropped(a)
             if dropped_a:
                 self.edge(dropped_a, (*self._dropped(b), *self.altering.get(b, ())))

@@ -165,6 +165,8 @@ def _index_named(ctx: DiffContext, table: ObjectId, name: str) -> ObjectId | Non
 def _diff_columns(ctx: DiffContext, old: Table, new: Table) -> None:
     """Columns a parent table gives (a partition's, an inheritance child's) change with
     the parent, so they are left alone here."""
+    if old.columns == new.columns:
+        return
     old_columns = {c.name: c for c in old.columns}
     new_columns = {c.name: c for c in new.columns}
     for column in old.columns:
@@ -177,7 +179,7 @@ def _diff_columns(ctx: DiffContext, old: Table, new: Table) -> None:
                 later = next((c.name for c in new.columns[position + 1:]
                               if c.name in old_columns), None)
                 _add_column(ctx, new.id, column, before=later)
-        elif not (column.inherited or previous.inherited):
+        elif previous != column and not (column.inherited or previous.inherited):
             _diff_column(ctx, new.id, previous, column)
 
 
