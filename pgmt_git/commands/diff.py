@@ -7,6 +7,8 @@ must stay cheap.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +45,7 @@ def diff(app: AppContext, from_text: str, to_text: str, output_format: str,
     specs = (parse_source_spec(from_text, allow_databases=True),
              parse_source_spec(to_text, allow_databases=True))
     reader = _CatalogReader(app, shadow_url=shadow_url, cache=not no_cache)
-    old, new = (reader.read(spec) for spec in specs)
+    old, new = reader.read(specs)
     from pgmt_git.diff import diff_catalogs
 
     hints: frozenset[Any] = frozenset()
@@ -85,22 +87,28 @@ class _CatalogReader:
         self._server: Server | None = None
         self.config = self._worktree_config()
 
-    def read(self, spec: SourceSpec) -> Catalog:
-        from pgmt_git.pg.catalog.loader import load_catalog
+    def read(self, specs: Sequence[SourceSpec]) -> tuple[Catalog, ...]:
+        """The catalogs of ``specs``, in order: every state replayed (or found in the cache)
+        first, then all of them read at once, one connection each."""
+        from pgmt_git.pg.catalog.loader import load_catalogs
 
-        filters = {"objects_filter": self.config.objects,
-                   "tracking_table": self.config.migration.tracking_table}
+        with ExitStack() as states:
+            conninfos = [self._conninfo(states, spec) for spec in specs]
+            return load_catalogs(conninfos, objects_filter=self.config.objects,
+                                 tracking_table=self.config.migration.tracking_table)
+
+    def _conninfo(self, states: ExitStack, spec: SourceSpec) -> str:
+        """Where ``spec``'s state can be read, valid until ``states`` closes."""
         if spec.state is StateKind.DATABASE:
             assert spec.url is not None
-            return load_catalog(spec.url, **filters)
+            return spec.url
         from pgmt_git.pg.cache import replayed_state
 
-        inputs = self._inputs(spec)
-        with replayed_state(self._shadow_server(), inputs, cache=self._cache,
-                            limits=self.config.git.cache,
-                            progress=self._app.replay_progress()) as state:
-            self._app.debug(f"{spec.text}: state in {state.dbname}")
-            return load_catalog(state.conninfo, **filters)
+        state = states.enter_context(replayed_state(
+            self._shadow_server(), self._inputs(spec), cache=self._cache,
+            limits=self.config.git.cache, progress=self._app.replay_progress()))
+        self._app.debug(f"{spec.text}: state in {state.dbname}")
+        return state.conninfo
 
     def _inputs(self, spec: SourceSpec) -> tuple[Any, ...]:
         if spec.state is StateKind.EMPTY:
