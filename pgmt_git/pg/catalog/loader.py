@@ -475,6 +475,8 @@ def aggregate_definition(row: dict[str, Any]) -> str:
         options.append(f"SORTOP = OPERATOR({row['sortop'].split('(')[0]})")
     if row["parallel"] != "u":
         options.append(f"PARALLEL = {_PARALLEL[row['parallel']]}")
+    if row["aggkind"] == "h":
+        options.append("HYPOTHETICAL")
     arguments = row["arguments"] or "*"
     head = f"CREATE OR REPLACE AGGREGATE {qualified(row['schema'], row['name'])}({arguments})"
     return head + " (\n    " + ",\n    ".join(options) + "\n)"

@@ -1,0 +1,1 @@
+CREATE FUNCTION inc(integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT $1 + 1';

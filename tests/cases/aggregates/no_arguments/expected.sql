@@ -1,0 +1,1 @@
+DROP AGGREGATE public.my_count(*);
