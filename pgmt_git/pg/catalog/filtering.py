@@ -8,13 +8,13 @@ indexes, triggers, policies) go with their relation. The migration tracking tabl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from fnmatch import fnmatchcase
 
 from pgmt_git.config import Objects, TrackingTable
-from pgmt_git.diff.model import Catalog, DbObject, Extension, Kind, ObjectId
+from pgmt_git.diff.model import DbObject, Extension, Kind, ObjectId
 
-__all__ = ["filter_catalog", "schema_included", "table_included"]
+__all__ = ["managed_objects", "schema_included", "table_included"]
 
 _TABLE_LIKE = (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW)
 
@@ -42,11 +42,9 @@ def _name_included(objects: Objects, tracking: TrackingTable, schema: str, name:
     return not objects.include.tables or _matches(objects.include.tables, name)
 
 
-def filter_catalog(found: Mapping[ObjectId, DbObject],
-                   depends: Iterable[tuple[ObjectId, ObjectId]], objects: Objects,
-                   tracking: TrackingTable) -> Catalog:
-    """The catalog of the managed part of ``found``; dependencies on what is left out are
-    dropped."""
+def managed_objects(found: Mapping[ObjectId, DbObject], objects: Objects,
+                    tracking: TrackingTable) -> dict[ObjectId, DbObject]:
+    """The managed part of ``found`` (children go with their relation)."""
     schemas: dict[str, bool] = {}  # asked once per schema, not once per object
 
     def schema_kept(schema: str) -> bool:
@@ -54,13 +52,8 @@ def filter_catalog(found: Mapping[ObjectId, DbObject],
             schemas[schema] = schema_included(objects, schema)
         return schemas[schema]
 
-    kept = {oid: obj for oid, obj in found.items()
+    return {oid: obj for oid, obj in found.items()
             if _included(oid, obj, objects, tracking, schema_kept)}
-    # Children's parents are top-level objects (relations, domains).
-    edges = frozenset((a, b) for a, b in depends
-                      if (a if a.parent is None else a.parent) in kept
-                      and (b if b.parent is None else b.parent) in kept)
-    return Catalog(kept, edges)
 
 
 def _included(oid: ObjectId, obj: DbObject, objects: Objects, tracking: TrackingTable,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from collections.abc import Sequence as SequenceOf
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ from pgmt_git.diff.model import (
 )
 from pgmt_git.diff.quoting import qualified, quote_literal
 from pgmt_git.errors import ServerError
-from pgmt_git.pg.catalog.filtering import filter_catalog
+from pgmt_git.pg.catalog.filtering import managed_objects
 
 __all__ = ["QUERY_NAMES", "load_catalog", "load_catalogs", "query_text"]
 
@@ -72,6 +73,7 @@ QUERY_NAMES = ("schemas", "extensions", "collations", "enums", "ranges", "domain
 
 # (catalog table, oid, sub-object id): how pg_depend names an object.
 CatalogKey = tuple[str, int, int]
+_UNRESOLVED = ObjectId(Kind.SCHEMA, "", "")  # a key not looked up yet
 
 
 def query_text(name: str) -> str:
@@ -172,12 +174,13 @@ def build_catalog(rows: Mapping[str, Iterable[Any]], objects_filter: Objects | N
     with collector_paused():
         builder = _Builder()
         builder.add_all(rows)
-        objects = {obj.id: obj for obj in builder.objects}
-        if len(objects) != len(builder.objects):
+        found = {obj.id: obj for obj in builder.objects}
+        if len(found) != len(builder.objects):
             Catalog.build(builder.objects)  # names the duplicate
-        edges = builder.edges(rows["depends"], rows["aliases"])
-        return filter_catalog(objects, edges, objects_filter or Objects(),
-                              tracking_table or TrackingTable())
+        kept = managed_objects(found, objects_filter or Objects(),
+                               tracking_table or TrackingTable())
+        left_out = found.keys() - kept.keys()
+        return Catalog(kept, builder.edges(rows["depends"], rows["aliases"], left_out))
 
 
 @dataclass
@@ -307,28 +310,64 @@ class _Builder:
         names = self.column_names.get(relid, {})
         return tuple(names[attnum] for attnum in attnums or ())
 
-    def edges(self, depends: Iterable[tuple[Any, ...]],
-              aliases: Iterable[tuple[Any, ...]]) -> set[tuple[ObjectId, ObjectId]]:
+    def edges(self, depends: Iterable[tuple[Any, ...]], aliases: Iterable[tuple[Any, ...]],
+              left_out: AbstractSet[ObjectId]) -> frozenset[tuple[ObjectId, ObjectId]]:
         """Dependencies from the rows of ``depends.sql`` and ``aliases.sql`` (tuples in their
-        columns' order)."""
+        columns' order) between objects not ``left_out`` (top-level objects the filters
+        leave out; their children go with them)."""
         alias = {(cls, objid, objsubid): (tocls, toid, tosubid)
                  for cls, objid, objsubid, tocls, toid, tosubid in aliases}
+        # Many rows name the same object (a column its index, constraint and default use):
+        # each catalog key is resolved once.
+        resolved: dict[CatalogKey, ObjectId | None] = {}
         found: set[tuple[ObjectId, ObjectId]] = set()
         for cls, objid, objsubid, refcls, refobjid, refobjsubid, deptype in depends:
-            dependent = self._resolve((cls, objid, objsubid), alias)
-            referenced = self._resolve((refcls, refobjid, refobjsubid), alias)
+            key = (cls, objid, objsubid)
+            dependent = resolved.get(key, _UNRESOLVED)
+            if dependent is _UNRESOLVED:
+                dependent = resolved[key] = self._resolve(key, alias, left_out)
+            key = (refcls, refobjid, refobjsubid)
+            referenced = resolved.get(key, _UNRESOLVED)
+            if referenced is _UNRESOLVED:
+                referenced = resolved[key] = self._resolve(key, alias, left_out)
             if dependent is None or referenced is None or dependent == referenced:
                 continue
             if (dependent.kind is Kind.SEQUENCE and referenced.kind is Kind.COLUMN
                     and deptype == "a"):
                 continue  # OWNED BY: an attribute of the sequence, not an ordering need
             found.add((dependent, referenced))
+        found.update(self._structural_edges(left_out))
+        return frozenset(found)
+
+    def _structural_edges(self, left_out: AbstractSet[ObjectId],
+                          ) -> Iterator[tuple[ObjectId, ObjectId]]:
+        """What pg_depend leaves implicit: a child needs its parent, an object its schema
+        (the built-in public schema's OID is below the user range; a schema that was not
+        read, pg_catalog say, is not managed). A column needs no edge to its relation:
+        ordering covers a column by its relation when no change names it."""
+        schemas = {obj.name: obj.id for obj in self.objects
+                   if isinstance(obj, Schema) and obj.id not in left_out}
         for obj in self.objects:
-            found.update(_structural_edges(obj))
+            oid = obj.id
+            if oid in left_out or (oid.parent is not None and oid.parent in left_out):
+                continue
+            if oid.parent is not None:
+                yield oid, oid.parent
+                continue
+            schema = obj.schema if oid.kind is Kind.EXTENSION else oid.schema  # type: ignore[union-attr]
+            if schema in schemas:
+                yield oid, schemas[schema]
+
+    def _resolve(self, key: CatalogKey, alias: Mapping[CatalogKey, CatalogKey],
+                 left_out: AbstractSet[ObjectId]) -> ObjectId | None:
+        found = self._resolve_key(key, alias)
+        if found is None or found in left_out or (
+                found.parent is not None and found.parent in left_out):
+            return None
         return found
 
-    def _resolve(self, key: CatalogKey,
-                 alias: Mapping[CatalogKey, CatalogKey]) -> ObjectId | None:
+    def _resolve_key(self, key: CatalogKey,
+                     alias: Mapping[CatalogKey, CatalogKey]) -> ObjectId | None:
         for _ in range(5):
             found = self.ids.get(key)
             if found is not None:
@@ -345,18 +384,6 @@ class _Builder:
             else:
                 return None
         return None
-
-
-def _structural_edges(obj: DbObject) -> Iterable[tuple[ObjectId, ObjectId]]:
-    """What pg_depend leaves implicit: a child needs its parent, an object its schema (the
-    built-in public schema's OID is below the user range). A column needs no edge to its
-    relation: ordering covers a column by its relation when no change names it."""
-    oid = obj.id
-    if oid.parent is not None:
-        yield oid, oid.parent
-    schema = obj.schema if oid.kind is Kind.EXTENSION else oid.schema  # type: ignore[union-attr]
-    if schema and oid.parent is None:
-        yield oid, ObjectId(Kind.SCHEMA, "", schema)
 
 
 # --------------------------------------------------------------------------- row -> object
