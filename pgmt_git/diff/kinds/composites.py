@@ -7,7 +7,13 @@ from __future__ import annotations
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff.hazards import Hazard, HazardKind
 from pgmt_git.diff.kinds.context import DiffContext
-from pgmt_git.diff.kinds.rebuilds import carried_columns, rebuild, rewrite_hazards
+from pgmt_git.diff.kinds.rebuilds import (
+    Carried,
+    moved_with,
+    rebuild,
+    rewrite_hazards,
+    type_comments,
+)
 from pgmt_git.diff.model import CompositeType, Kind, column_id
 
 
@@ -19,14 +25,14 @@ def diff_composites(ctx: DiffContext) -> None:
     for new in pairs.added:
         assert isinstance(new, CompositeType)
         ctx.emit(ch.CreateCompositeType(new))
-        composite_comments(ctx, new)
+        type_comments(ctx, new)
     for old, new in pairs.kept:
         assert isinstance(old, CompositeType) and isinstance(new, CompositeType)
         if new.id in ctx.rebuilt_types:
             continue  # rebuilt with a type it uses
-        columns = carried_columns(ctx, old.id, new.id, ch.Carry.TEXT)
-        if columns and _retyped_attributes(old, new):
-            _rebuild(ctx, old, new, columns)
+        columns, carried = moved_with(ctx, old.id, new.id, ch.Carry.TEXT)
+        if (columns or carried) and _retyped_attributes(old, new):
+            _rebuild(ctx, old, new, columns, carried)
             continue
         _diff_attributes(ctx, old, new)
         ctx.comment(new.id, old.comment, new.comment)
@@ -39,21 +45,11 @@ def _retyped_attributes(old: CompositeType, new: CompositeType) -> bool:
 
 
 def _rebuild(ctx: DiffContext, old: CompositeType, new: CompositeType,
-             columns: tuple[ch.ColumnRetype, ...]) -> None:
+             columns: tuple[ch.ColumnRetype, ...], carried: Carried) -> None:
     # Values move by their text form, attribute by attribute: attributes added, dropped
     # or reordered at the same time make rows fail to convert (MAY_FAIL says so).
-    rebuild(ctx, ch.RebuildComposite(old, new, columns,
+    rebuild(ctx, ch.RebuildComposite(old, new, columns, carried,
                                      hazards=rewrite_hazards(new.name, columns)))
-    composite_comments(ctx, new)
-
-
-def composite_comments(ctx: DiffContext, new: CompositeType) -> None:
-    """The comments of a composite type the migration creates, its attributes' included."""
-    if new.comment is not None:
-        ctx.emit(ch.SetComment(new.id, new.comment))
-    for attribute in new.attributes:
-        if attribute.comment is not None:
-            ctx.emit(ch.SetComment(column_id(new.id, attribute.name), attribute.comment))
 
 
 def _diff_attributes(ctx: DiffContext, old: CompositeType, new: CompositeType) -> None:

@@ -7,8 +7,14 @@ from __future__ import annotations
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff.hazards import Hazard, HazardKind
 from pgmt_git.diff.kinds.context import DiffContext
-from pgmt_git.diff.kinds.rebuilds import carried_columns, rebuild, rewrite_hazards
-from pgmt_git.diff.model import Domain, Kind, ObjectId
+from pgmt_git.diff.kinds.rebuilds import (
+    domain_constraint_id,
+    moved_with,
+    rebuild,
+    rewrite_hazards,
+    type_comments,
+)
+from pgmt_git.diff.model import Domain, Kind
 
 
 def diff_domains(ctx: DiffContext) -> None:
@@ -30,11 +36,10 @@ def diff_domains(ctx: DiffContext) -> None:
 
 
 def _recreate(ctx: DiffContext, old: Domain, new: Domain) -> None:
-    columns = carried_columns(ctx, old.id, new.id, ch.Carry.CAST)
-    if columns:
-        rebuild(ctx, ch.RebuildDomain(old, new, columns,
+    columns, carried = moved_with(ctx, old.id, new.id, ch.Carry.CAST)
+    if columns or carried:
+        rebuild(ctx, ch.RebuildDomain(old, new, columns, carried,
                                       hazards=rewrite_hazards(new.name, columns)))
-        domain_comments(ctx, new)
         return
     ctx.emit(ch.DropType(old))
     create_domain(ctx, new)
@@ -43,19 +48,7 @@ def _recreate(ctx: DiffContext, old: Domain, new: Domain) -> None:
 
 def create_domain(ctx: DiffContext, new: Domain) -> None:
     ctx.emit(ch.CreateDomain(new))
-    domain_comments(ctx, new)
-
-
-def domain_comments(ctx: DiffContext, new: Domain) -> None:
-    """The comments of a domain the migration creates, its constraints' included."""
-    ctx.comments_of_created(new)
-    for constraint in new.constraints:
-        if constraint.comment is not None:
-            ctx.emit(ch.SetComment(constraint_id(new.id, constraint.name), constraint.comment))
-
-
-def constraint_id(domain: ObjectId, name: str) -> ObjectId:
-    return ObjectId(Kind.CONSTRAINT, domain.schema, name, parent=domain)
+    type_comments(ctx, new)
 
 
 def _diff_domain(ctx: DiffContext, old: Domain, new: Domain) -> None:
@@ -82,11 +75,11 @@ def _diff_domain(ctx: DiffContext, old: Domain, new: Domain) -> None:
                 Hazard(HazardKind.MAY_FAIL, f"{name} fails on values that violate it"))
             ctx.emit(ch.AddDomainConstraint(new.id, constraint=constraint, hazards=hazards))
             if constraint.comment is not None:
-                ctx.emit(ch.SetComment(constraint_id(new.id, name), constraint.comment))
+                ctx.emit(ch.SetComment(domain_constraint_id(new.id, name), constraint.comment))
             continue
         if not previous.validated and constraint.validated:
             ctx.emit(ch.ValidateDomainConstraint(new.id, constraint=constraint))
-        ctx.comment(constraint_id(new.id, name), previous.comment, constraint.comment)
+        ctx.comment(domain_constraint_id(new.id, name), previous.comment, constraint.comment)
     ctx.comment(new.id, old.comment, new.comment)
 
 

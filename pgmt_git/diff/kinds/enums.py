@@ -7,10 +7,8 @@ from __future__ import annotations
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff.hazards import Hazard, HazardKind
 from pgmt_git.diff.kinds.context import DiffContext
-from pgmt_git.diff.kinds.composites import composite_comments
-from pgmt_git.diff.kinds.domains import domain_comments
-from pgmt_git.diff.kinds.rebuilds import carried_columns, rebuild, rewrite_hazards
-from pgmt_git.diff.model import CompositeType, Domain, EnumType, Kind, ObjectId
+from pgmt_git.diff.kinds.rebuilds import moved_with, rebuild, rewrite_hazards
+from pgmt_git.diff.model import EnumType, Kind
 
 
 def diff_enums(ctx: DiffContext) -> None:
@@ -88,10 +86,7 @@ def _diff_labels(ctx: DiffContext, old: EnumType, new: EnumType) -> bool:
 
 
 def _rebuild(ctx: DiffContext, old: EnumType, new: EnumType) -> None:
-    carried = _types_over(ctx, old.id)
-    columns = carried_columns(ctx, old.id, new.id, ch.Carry.TEXT)
-    for old_type, new_type in carried:
-        columns += carried_columns(ctx, old_type.id, new_type.id, ch.Carry.TEXT)
+    columns, carried = moved_with(ctx, old.id, new.id, ch.Carry.TEXT)
     removed = sorted(set(old.labels) - set(new.labels))
     hazards = list(rewrite_hazards(new.name, columns, may_fail=False))
     if removed:
@@ -100,31 +95,3 @@ def _rebuild(ctx: DiffContext, old: EnumType, new: EnumType) -> None:
             f"labels {', '.join(removed)} of {new.name} are removed: rows holding them make "
             "the migration fail"))
     rebuild(ctx, ch.RebuildEnum(old, new, columns, carried, hazards=tuple(hazards)))
-    ctx.comments_of_created(new)
-    for _, new_type in carried:
-        if isinstance(new_type, Domain):
-            domain_comments(ctx, new_type)
-        else:
-            composite_comments(ctx, new_type)
-
-
-def _types_over(ctx: DiffContext, enum: ObjectId
-                ) -> tuple[tuple[Domain | CompositeType, Domain | CompositeType], ...]:
-    """Domains over the enum (or an array of it) and composite types with an attribute of
-    it, the same in both states: they are rebuilt with it. One that changes as well is its
-    own differ's."""
-    found = []
-    for oid in sorted({o.parent if o.kind is Kind.COLUMN and o.parent else o
-                       for o in ctx.old.dependents(enum)}):
-        old, new = ctx.old.get(oid), ctx.new.get(oid)
-        if isinstance(old, Domain) and isinstance(new, Domain) and (
-                (old.base_type, old.collation) == (new.base_type, new.collation)):
-            found.append((old, new))
-        elif isinstance(old, CompositeType) and isinstance(new, CompositeType) and (
-                _attributes(old) == _attributes(new)):
-            found.append((old, new))
-    return tuple(found)
-
-
-def _attributes(composite: CompositeType) -> list[tuple[str, str, str | None]]:
-    return [(a.name, a.type, a.collation) for a in composite.attributes]

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff.hazards import Hazard, HazardKind
 from pgmt_git.diff.kinds.context import DiffContext
-from pgmt_git.diff.kinds.rebuilds import carried_columns, rebuild, rewrite_hazards
+from pgmt_git.diff.kinds.rebuilds import moved_with, rebuild, rewrite_hazards
 from pgmt_git.diff.model import Collation, Kind, RangeType
 
 
@@ -28,8 +28,8 @@ def diff_ranges(ctx: DiffContext) -> None:
         if _definition(old) == _definition(new):
             ctx.comment(new.id, old.comment, new.comment)
             continue
-        columns = carried_columns(ctx, old.id, new.id, ch.Carry.TEXT)
-        _recreate(ctx, ch.RebuildRange(old, new, columns,
+        columns, carried = moved_with(ctx, old.id, new.id, ch.Carry.TEXT)
+        _recreate(ctx, ch.RebuildRange(old, new, columns, carried,
                                        hazards=rewrite_hazards(new.name, columns)),
                   ch.DropType(old), ch.CreateRange(new))
 
@@ -52,20 +52,25 @@ def diff_collations(ctx: DiffContext) -> None:
         if replace(old, comment=None, owner="") == replace(new, comment=None, owner=""):
             ctx.comment(new.id, old.comment, new.comment)
             continue
-        columns = carried_columns(ctx, old.id, new.id, ch.Carry.COLLATE)
-        hazards = (Hazard(HazardKind.LONG_LOCK, f"the indexes of columns of collation "
-                          f"{new.name} are rebuilt under an ACCESS EXCLUSIVE lock"),
-                   ) if columns else ()
-        _recreate(ctx, ch.RebuildCollation(old, new, columns, hazards=hazards),
+        columns, carried = moved_with(ctx, old.id, new.id, ch.Carry.COLLATE)
+        # Columns of the collation itself keep their values as they are (no rewrite);
+        # those of the types over it move through their text form.
+        hazards = rewrite_hazards(new.name, tuple(
+            c for c in columns if c.carry is not ch.Carry.COLLATE)) + ((
+                Hazard(HazardKind.LONG_LOCK, f"the indexes of columns of collation "
+                       f"{new.name} are rebuilt under an ACCESS EXCLUSIVE lock"),
+            ) if columns else ())
+        _recreate(ctx, ch.RebuildCollation(old, new, columns, carried, hazards=hazards),
                   ch.DropCollation(old), ch.CreateCollation(new))
 
 
 def _recreate(ctx: DiffContext, rebuilt: ch.RebuildType, drop: ch.Change,
               create: ch.Change) -> None:
-    """Rebuilt under the same name while columns use it, else dropped and created."""
-    if rebuilt.columns:
+    """Rebuilt under the same name while columns or other types use it, else dropped and
+    created."""
+    if rebuilt.columns or rebuilt.carried:
         rebuild(ctx, rebuilt)
-    else:
-        ctx.emit(drop, create)
-        ctx.recreated.add(rebuilt.new.id)
+        return
+    ctx.emit(drop, create)
+    ctx.recreated.add(rebuilt.new.id)
     ctx.comments_of_created(rebuilt.new)
