@@ -39,11 +39,13 @@ def diff_indexes(ctx: DiffContext) -> None:
 def storage_parameter_change(ctx: DiffContext, index: ObjectId, old: str, new: str
                              ) -> ch.SetIndexOptions | None:
     """ALTER INDEX ... SET / RESET from the ``old`` to the ``new`` definition of ``index``
-    (or of its constraint) when nothing else differs, PostgreSQL can alter the index (not
-    a partitioned table's) and every option changing takes effect on it."""
+    (or of its constraint) when nothing else differs, the table is kept, PostgreSQL can
+    alter the index (not a partitioned table's) and every option changing takes effect
+    on it."""
     (old_rest, old_options), (new_rest, new_options) = (split_storage_parameters(old),
                                                         split_storage_parameters(new))
-    if old_rest != new_rest or index.parent is None or _partitioned(ctx, index.parent):
+    if (old_rest != new_rest or index.parent is None or index.parent in ctx.recreated
+            or _partitioned(ctx, index.parent)):
         return None
     set_, reset = option_changes(old_options, new_options)
     changing = {option_name(option) for option in set(old_options) ^ set(new_options)}
