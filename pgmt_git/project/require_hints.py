@@ -79,7 +79,7 @@ def require_hints(files: Sequence[SchemaFile], catalog: Catalog) -> frozenset[Hi
             needing = _needing(a, catalog)
             for requirement in f.requires:
                 hints.update((a, b) for b in referenced[requirement.target]
-                             if a != b and _owner(b) not in needing)
+                             if a != b and not (needing and _owner(b) in needing))
     return frozenset(hints)
 
 
