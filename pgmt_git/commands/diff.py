@@ -45,6 +45,9 @@ def diff(app: AppContext, from_text: str, to_text: str, output_format: str,
     specs = (parse_source_spec(from_text, allow_databases=True),
              parse_source_spec(to_text, allow_databases=True))
     reader = _CatalogReader(app, shadow_url=shadow_url, cache=not no_cache)
+    from pgmt_git.diff import load_in_background
+
+    load_in_background()  # while the catalogs are read
     old, new = reader.read(specs)
     from pgmt_git.diff import diff_catalogs
 

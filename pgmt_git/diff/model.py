@@ -18,7 +18,8 @@ import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Union, overload
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Union, overload
 
 __all__ = [
     "Catalog", "Collation", "Column", "CompositeType", "Constraint", "ConstraintType",
@@ -73,55 +74,71 @@ _RELATION_KINDS = frozenset({Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW, Kind
                              Kind.INDEX, Kind.COMPOSITE})
 
 
-@dataclass(frozen=True, eq=False, slots=True)
-class ObjectId:
+class ObjectId(tuple):  # type: ignore[type-arg]
     """An object's identity. ``schema`` is empty for schemas, extensions and event triggers
     (database-wide names). ``args`` is a routine's argument types (``integer, text``).
     ``parent`` is the owning relation (or domain) of columns, constraints, indexes, triggers
-    and policies; a child's ``schema`` is its parent's."""
+    and policies; a child's ``schema`` is its parent's, and a parent has no parent.
 
-    kind: Kind
-    schema: str
-    name: str
-    args: str = ""
-    parent: ObjectId | None = None
-    # Computed in __post_init__; slots, because catalogs hold tens of thousands of ids.
-    _identity: tuple[object, ...] = field(init=False, repr=False, compare=False)
-    _hash: int = field(init=False, repr=False, compare=False)
-    _sort_key: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    A tuple ``(kind, schema, name, args, parent)``, so that hashing and equality run in C
+    (``Kind`` hashes as its string): catalogs of tens of thousands of objects hash and
+    compare their ids millions of times. Ids sort by :meth:`sort_key`, not as tuples.
+    """
 
-    def __post_init__(self) -> None:
-        # Identity, hash and order are computed once: catalogs of thousands of objects
-        # hash, compare and sort their ids many times.
-        parent = self.parent
-        kind = self.kind._value_  # the plain attribute: Enum.value is a slower property
-        if parent is None:
-            identity: tuple[object, ...] = (kind, self.schema, self.name, self.args, None)
-            order: tuple[str, ...] = (self.schema, self.name, self.args, kind)
-        else:
-            if parent.parent is not None:  # lookups rely on it: a parent is top-level
-                raise ValueError(f"{self.name}: ids are at most two levels deep ({parent})")
-            identity = (kind, self.schema, self.name, self.args, parent._identity)
-            order = (self.schema, *parent._sort_key, self.name, self.args, kind)
-        object.__setattr__(self, "_identity", identity)
-        object.__setattr__(self, "_hash", hash(identity))
-        object.__setattr__(self, "_sort_key", order)
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        kind: Kind
+        schema: str
+        name: str
+        args: str
+        parent: ObjectId | None
+    else:
+        kind = property(itemgetter(0))
+        schema = property(itemgetter(1))
+        name = property(itemgetter(2))
+        args = property(itemgetter(3))
+        parent = property(itemgetter(4))
+
+    def __new__(cls, kind: Kind, schema: str, name: str, args: str = "",
+                parent: ObjectId | None = None) -> ObjectId:
+        if parent is not None and parent[4] is not None:  # lookups rely on it
+            raise ValueError(f"{name}: ids are at most two levels deep ({parent})")
+        return tuple.__new__(cls, (kind, schema, name, args, parent))
+
+    def __getnewargs__(self) -> tuple[Kind, str, str, str, ObjectId | None]:
+        return tuple(self)  # type: ignore[return-value]
 
     def sort_key(self) -> tuple[str, ...]:
-        return self._sort_key
+        """Schema, then parent, then name, arguments and kind."""
+        kind, schema, name, args, parent = self
+        if parent is None:
+            return (schema, name, args, kind)
+        return (schema, parent[1], parent[2], parent[3], parent[0], name, args, kind)
 
-    def __eq__(self, other: object) -> bool:
-        if self is other:
-            return True
+    def __lt__(self, other: object) -> bool:
         if not isinstance(other, ObjectId):
             return NotImplemented
-        return self._hash == other._hash and self._identity == other._identity
+        return self.sort_key() < other.sort_key()
 
-    def __hash__(self) -> int:
-        return self._hash
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, ObjectId):
+            return NotImplemented
+        return self.sort_key() <= other.sort_key()
 
-    def __lt__(self, other: ObjectId) -> bool:
-        return self._sort_key < other._sort_key
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, ObjectId):
+            return NotImplemented
+        return self.sort_key() > other.sort_key()
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, ObjectId):
+            return NotImplemented
+        return self.sort_key() >= other.sort_key()
+
+    def __repr__(self) -> str:
+        return (f"ObjectId(kind={self.kind!r}, schema={self.schema!r}, name={self.name!r}, "
+                f"args={self.args!r}, parent={self.parent!r})")
 
     def __str__(self) -> str:
         """For messages: ``table public.users``, ``column public.users.email``."""

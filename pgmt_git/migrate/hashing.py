@@ -28,7 +28,7 @@ import hashlib
 import json
 from typing import Any
 
-from pgmt_git.diff.model import Catalog, DbObject
+from pgmt_git.diff.model import Catalog, DbObject, ObjectId
 
 RECIPE = "c1"
 # Not compared by the diff: who owns an object, who granted a privilege.
@@ -52,6 +52,8 @@ def _sorted(catalog: Catalog) -> list[DbObject]:
 
 
 def _canonical(value: Any, *, owner: str) -> Any:
+    if isinstance(value, ObjectId):  # a tuple, hashed as the dataclass it once was
+        return _object_id(value, owner=owner)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return _dataclass(value, owner=owner)
     if isinstance(value, enum.Enum):
@@ -78,6 +80,16 @@ def _dataclass(value: Any, *, owner: str) -> dict[str, Any]:
             out[field.name] = sorted((_canonical(p, owner=owner) for p in item), key=_json)
             continue
         out[field.name] = _canonical(item, owner=owner)
+    return out
+
+
+def _object_id(oid: ObjectId, *, owner: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"": "ObjectId", "kind": oid.kind.value, "schema": oid.schema,
+                           "name": oid.name}
+    if oid.args:
+        out["args"] = oid.args
+    if oid.parent is not None:
+        out["parent"] = _object_id(oid.parent, owner=owner)
     return out
 
 
