@@ -36,8 +36,10 @@ __all__ = [
 ]
 
 APPLICATION_NAME = "pgmt-git"
-# Shadow databases are dropped WITH (FORCE) (PostgreSQL 13+).
-MIN_SERVER_VERSION = 130000
+# The oldest PostgreSQL pgmt-git works with: the catalog queries read PostgreSQL 14's
+# catalogs (multiranges, SQL-standard function bodies); shadow databases are dropped
+# WITH (FORCE) (13).
+MIN_SERVER_VERSION = 140000
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def connect(server: Server, dbname: str | None = None, *, autocommit: bool = Tru
     if conn.info.server_version < MIN_SERVER_VERSION:
         conn.close()
         raise ServerError(f"the shadow {server.describe()} runs PostgreSQL "
-                          f"{conn.info.server_version}; pgmt-git needs 13 or later")
+                          f"{conn.info.server_version}; pgmt-git needs 14 or later")
     return conn
 
 

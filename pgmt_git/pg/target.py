@@ -15,11 +15,10 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from pgmt_git.errors import ServerError, UsageError
 from pgmt_git.pg.databases import database_kind
-from pgmt_git.pg.server import Server, connect, ensure_embedded_server
+from pgmt_git.pg.server import MIN_SERVER_VERSION, Server, connect, ensure_embedded_server
 from pgmt_git.pg.server import embedded_server as _embedded_server
 
 EMBEDDED_PREFIX = "embedded:"
-MIN_TARGET_VERSION = 130000
 
 
 @dataclass(frozen=True)
@@ -69,10 +68,10 @@ def connect_target(target: Target, *, purpose: str) -> psycopg.Connection:
     except psycopg.OperationalError as exc:
         raise ServerError(f"cannot connect to the {target.label}: {_first_line(exc)}",
                           hint="check the URL, the server and the credentials") from exc
-    if conn.info.server_version < MIN_TARGET_VERSION:
+    if conn.info.server_version < MIN_SERVER_VERSION:
         conn.close()
         raise ServerError(f"the {target.label} runs PostgreSQL {conn.info.server_version}; "
-                          "pgmt-git needs 13 or later")
+                          "pgmt-git needs 14 or later")
     return conn
 
 

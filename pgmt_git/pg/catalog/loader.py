@@ -62,6 +62,7 @@ from pgmt_git.diff.model import (
 from pgmt_git.diff.quoting import qualified, quote_literal
 from pgmt_git.errors import ServerError
 from pgmt_git.pg.catalog.filtering import managed_objects
+from pgmt_git.pg.server import MIN_SERVER_VERSION
 
 __all__ = ["QUERY_NAMES", "load_catalog", "load_catalogs", "query_text"]
 
@@ -128,6 +129,11 @@ def _load(conn: psycopg.Connection, objects_filter: Objects,
           tracking_table: TrackingTable) -> Catalog:
     """Every query is sent at once (pipeline mode): the server runs them back to back while
     the builder turns the results that have arrived into objects."""
+    version = conn.info.server_version
+    if version < MIN_SERVER_VERSION:
+        raise ServerError(f"cannot read the catalog of {conn.info.dbname}: it runs PostgreSQL "
+                          f"{version // 10000}, and pgmt-git needs {MIN_SERVER_VERSION // 10000} "
+                          "or later")
     with conn.transaction():
         with conn.pipeline():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
