@@ -458,7 +458,8 @@ def _column(row: Any) -> Column:
         schema, name, *options = row.identity_sequence
         identity = Identity(row.identity == "a", schema, name, SequenceOptions(*options))
     return Column(row.name, row.type, row.not_null, row.default, row.collation,
-                  identity, row.generated, row.comment, _acl(row.acl), row.inherited)
+                  identity, row.generated, row.comment,
+                  None if row.acl is None else _acl(row.acl), row.inherited)
 
 
 def _table(row: dict[str, Any], columns: Iterable[Any]) -> Table:
