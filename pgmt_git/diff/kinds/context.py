@@ -70,10 +70,16 @@ class DiffContext:
     def pairs(self, *kinds: Kind) -> Pairs[DbObject]:
         old = self.old.by_kind(*kinds)
         new = self.new.by_kind(*kinds)
-        return Pairs(
-            tuple(obj for oid, obj in old.items() if oid not in new),
-            tuple(obj for oid, obj in new.items() if oid not in old),
-            tuple((obj, new[oid]) for oid, obj in old.items() if oid in new))
+        dropped: list[DbObject] = []
+        kept: list[tuple[DbObject, DbObject]] = []
+        for oid, obj in old.items():  # one pass over each side: catalogs are large
+            other = new.get(oid)
+            if other is None:
+                dropped.append(obj)
+            else:
+                kept.append((obj, other))
+        added = tuple(obj for oid, obj in new.items() if oid not in old)
+        return Pairs(tuple(dropped), added, tuple(kept))
 
     def parent_dropped(self, oid: ObjectId) -> bool:
         """Whether an ancestor of ``oid`` is gone from the new catalog (so ``oid`` goes

@@ -83,20 +83,26 @@ def diff_privileges(ctx: DiffContext) -> None:
         old = None if oid in created else ctx.old.get(oid)
         owners = frozenset(o for o in (getattr(new, "owner", ""), getattr(old, "owner", ""))
                            if o)
-        base = effective(getattr(old, "acl", None), oid.kind, owners) if old is not None else (
-            _PUBLIC_DEFAULTS.get(oid.kind, frozenset()))
-        emit_acl_changes(ctx, oid, base, effective(getattr(new, "acl", None), oid.kind, owners))
+        # The same ACL on both sides leaves the same effective entries: nothing to do
+        # (most objects, and a comparison costs less than the entries).
+        if old is None or getattr(old, "acl", None) != getattr(new, "acl", None):
+            base = (effective(getattr(old, "acl", None), oid.kind, owners) if old is not None
+                    else _PUBLIC_DEFAULTS.get(oid.kind, frozenset()))
+            emit_acl_changes(ctx, oid, base, effective(getattr(new, "acl", None), oid.kind,
+                                                       owners))
         _diff_column_privileges(ctx, new, old, created, owners)
     _diff_default_privileges(ctx)
 
 
 def _diff_column_privileges(ctx: DiffContext, new: DbObject, old: DbObject | None,
                             created: set[ObjectId], owners: frozenset[str]) -> None:
-    old_columns = {c.name: c for c in columns_of(old)}
+    granted = {c.name: c for c in columns_of(old) if c.acl is not None}
     for column in columns_of(new):
-        previous = old_columns.get(column.name)
-        if column.acl is None and (previous is None or previous.acl is None):
+        previous = granted.get(column.name)
+        if column.acl is None and previous is None:
             continue  # no column privileges on either side (the usual case)
+        previous = previous or next((c for c in columns_of(old) if c.name == column.name),
+                                    None)
         cid = column_id(new.id, column.name)
         base: frozenset[Entry] = frozenset()
         if previous is not None and cid not in created and new.id not in created:
