@@ -92,3 +92,17 @@ def test_storage_parameters_go_before_deferrability() -> None:
         "PRIMARY KEY (a) WITH (fillfactor='70') DEFERRABLE")
     assert with_storage_parameters("UNIQUE (a)", ["fillfactor=70", "deduplicate_items=off"]) == (
         "UNIQUE (a) WITH (fillfactor='70', deduplicate_items='off')")
+
+
+def test_domain_default_does_not_depend_on_the_search_path_it_was_made_under(
+        pg_server: Server) -> None:
+    """A domain's default is read deparsed, not as the text its creator's session wrote:
+    a type named through search_path there is schema-qualified here all the same."""
+    types = "CREATE SCHEMA app;\nCREATE TYPE app.mood AS ENUM ('ok', 'sad');\n"
+    through_path = _load(pg_server, types + "SET search_path = app, public;\n"
+                         "CREATE DOMAIN app.feeling AS app.mood DEFAULT 'ok'::mood;\n")
+    qualified = _load(pg_server, types +
+                      "CREATE DOMAIN app.feeling AS app.mood DEFAULT 'ok'::app.mood;\n")
+    feeling = ObjectId(Kind.DOMAIN, "app", "feeling")
+    assert through_path[feeling] == qualified[feeling]
+    assert qualified[feeling].default == "'ok'::app.mood"  # type: ignore[attr-defined]

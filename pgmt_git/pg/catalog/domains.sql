@@ -3,7 +3,9 @@ SELECT t.oid,
        n.nspname AS schema,
        t.typname AS name,
        pg_catalog.format_type(t.typbasetype, t.typtypmod) AS base_type,
-       t.typdefault AS "default",
+       -- Deparsed under the empty search_path (typdefault is the text as written, which
+       -- names types as the session that made it saw them).
+       pg_catalog.pg_get_expr(t.typdefaultbin, 0) AS "default",
        t.typnotnull AS not_null,
        CASE WHEN t.typcollation <> b.typcollation THEN
          pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname)
