@@ -660,8 +660,8 @@ class Catalog:
     depends: frozenset[tuple[ObjectId, ObjectId]] = frozenset()
     _children: Mapping[ObjectId, tuple[ObjectId, ...]] = field(
         init=False, repr=False, compare=False)
-    # Lists until first asked for, then sorted tuples.
-    _dependents: dict[ObjectId, list[ObjectId] | tuple[ObjectId, ...]] = field(
+    # Lists until first asked for, then sorted tuples; None until the first question.
+    _dependents: dict[ObjectId, list[ObjectId] | tuple[ObjectId, ...]] | None = field(
         init=False, repr=False, compare=False)
     _by_kind: Mapping[Kind, Mapping[ObjectId, DbObject]] = field(
         init=False, repr=False, compare=False)
@@ -679,13 +679,11 @@ class Catalog:
             by_kind.setdefault(oid.kind, {})[oid] = obj
         object.__setattr__(self, "_by_kind", MappingProxyType(
             {k: MappingProxyType(v) for k, v in by_kind.items()}))
-        dependents: dict[ObjectId, list[ObjectId]] = {}
-        for dependent, referenced in self.depends:
-            dependents.setdefault(referenced, []).append(dependent)
         object.__setattr__(self, "_children", MappingProxyType(
             {k: tuple(v) for k, v in children.items()}))
-        # Sorted when first asked for: a diff asks about the few objects it changes.
-        object.__setattr__(self, "_dependents", dependents)
+        # Made when first asked for (a diff may never ask), each entry sorted when first
+        # asked for (a diff asks about the few objects it changes).
+        object.__setattr__(self, "_dependents", None)
 
     @classmethod
     def build(cls, objects: Iterable[DbObject],
@@ -731,9 +729,15 @@ class Catalog:
 
     def dependents(self, oid: ObjectId) -> tuple[ObjectId, ...]:
         """What depends directly on ``oid`` (for a relation: on the relation itself only)."""
-        found = self._dependents.get(oid, ())
+        dependents = self._dependents
+        if dependents is None:
+            dependents = {}
+            for dependent, referenced in self.depends:
+                dependents.setdefault(referenced, []).append(dependent)
+            object.__setattr__(self, "_dependents", dependents)
+        found = dependents.get(oid, ())
         if isinstance(found, list):
-            found = self._dependents[oid] = tuple(sorted(found, key=ObjectId.sort_key))
+            found = dependents[oid] = tuple(sorted(found, key=ObjectId.sort_key))
         return found
 
     def has(self, oid: ObjectId) -> bool:
