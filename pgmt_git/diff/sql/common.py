@@ -19,6 +19,8 @@ def ref(oid: ObjectId) -> str:
     if oid.kind in (Kind.CONSTRAINT, Kind.TRIGGER, Kind.POLICY) and oid.parent is not None:
         on = "DOMAIN " if oid.parent.kind is Kind.DOMAIN else ""
         return f"{quote_ident(oid.name)} ON {on}{ref(oid.parent)}"
+    if oid.kind is Kind.AGGREGATE and not oid.args:
+        return f"{qualified(oid.schema, oid.name)}(*)"  # AGGREGATE agg() is an error
     if oid.kind.is_routine:
         return f"{qualified(oid.schema, oid.name)}({oid.args})"
     return qualified(oid.schema, oid.name)

@@ -54,8 +54,6 @@ def _create_function(c: ch.CreateFunction) -> Sequence[str]:
 @renders(ch.DropFunction)
 def _drop_function(c: ch.DropFunction) -> Sequence[str]:
     f = c.function
-    if f.kind is FunctionKind.AGGREGATE and not f.args:
-        return [f"DROP AGGREGATE {qualified(f.schema, f.name)}(*)"]  # "()" is a syntax error
     # An ordered-set aggregate is named by all its argument types in one list (VARIADIC
     # "any" of both lists once), which PostgreSQL accepts in place of its ORDER BY form.
     return [f"DROP {_routine_keyword(f)} {ref(f.id)}"]

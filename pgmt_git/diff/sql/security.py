@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from pgmt_git.diff import changes as ch
 from pgmt_git.diff.model import Kind, ObjectId
-from pgmt_git.diff.quoting import quote_ident
+from pgmt_git.diff.quoting import qualified, quote_ident
 from pgmt_git.diff.sql.common import ref, renders, table_name
 
 
@@ -67,7 +67,10 @@ def _privilege_target(target: ObjectId, privileges: tuple[str, ...]) -> tuple[st
         column = f" ({quote_ident(target.name)})"
         return (", ".join(p + column for p in privileges),
                 f"TABLE {table_name(target.parent)}")
-    return ", ".join(privileges), f"{_GRANT_OBJECT[target.kind]} {ref(target)}"
+    # GRANT names an aggregate as the function it is: agg(), never agg(*).
+    name = (f"{qualified(target.schema, target.name)}()" if target.kind is Kind.AGGREGATE
+            and not target.args else ref(target))
+    return ", ".join(privileges), f"{_GRANT_OBJECT[target.kind]} {name}"
 
 
 @renders(ch.Grant)
