@@ -11,6 +11,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from pathlib import Path
 
 import pgserver
@@ -95,6 +96,16 @@ def apply(server: Server, dbname: str, changes: tuple[Change, ...], sql: str) ->
                     _execute(conn, statement, sql)
                     if statement.commit_after:
                         break
+
+
+def migrated_rows(server: Server, start: str, target: str, query: str) -> list[tuple[Any, ...]]:
+    """Diff ``start`` (which inserts rows) -> ``target``, apply it to a copy of ``start``,
+    and return what ``query`` reads there."""
+    changes = diff_catalogs(read_state(server, start)[0], read_state(server, target)[0])
+    with shadow_copy(server, state_files(start)) as migrated:
+        apply(server, migrated.dbname, changes, render_sql(changes))
+        with connect(server, migrated.dbname) as conn:
+            return conn.execute(query).fetchall()  # type: ignore[arg-type]
 
 
 def _execute(conn: psycopg.Connection, statement: Statement, sql: str) -> None:

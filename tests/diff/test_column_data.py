@@ -3,14 +3,10 @@ real values, and the values read back."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from pgmt_git.diff import diff_catalogs, render_sql
-from pgmt_git.pg.cache import shadow_copy
-from pgmt_git.pg.server import Server, connect
-from tests.diff.roundtrip import apply, read_state, state_files
+from pgmt_git.pg.server import Server
+from tests.diff.roundtrip import migrated_rows
 
 # (columns before, rows, columns after, the rows read back, in the order of their id)
 CONVERSIONS = {
@@ -40,15 +36,5 @@ def test_values_survive_the_type_change(pg_server: Server, unique: str, name: st
     target = f"CREATE TABLE {table} (id int, {after});\n"
     columns = ", ".join(f"{c.split()[0]}::text" if c.endswith(" date") else c.split()[0]
                         for c in after.split(", "))
-    assert _migrated_rows(pg_server, start, target,
+    assert migrated_rows(pg_server, start, target,
                           f"SELECT {columns} FROM {table} ORDER BY id") == expected
-
-
-def _migrated_rows(server: Server, start: str, target: str, query: str) -> list[tuple[Any, ...]]:
-    """Diff ``start`` (which inserts rows) -> ``target``, apply it to a copy of ``start``,
-    and return what ``query`` reads there."""
-    changes = diff_catalogs(read_state(server, start)[0], read_state(server, target)[0])
-    with shadow_copy(server, state_files(start)) as migrated:
-        apply(server, migrated.dbname, changes, render_sql(changes))
-        with connect(server, migrated.dbname) as conn:
-            return conn.execute(query).fetchall()  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pgmt_git.pg.server import Server
-from tests.diff.test_column_data import _migrated_rows
+from tests.diff.roundtrip import migrated_rows
 
 # (before, after, query, the rows read back); {u} makes every name unique to the test run.
 CHANGES = {
@@ -81,4 +81,4 @@ CHANGES = {
 def test_rows_survive(pg_server: Server, unique: str, name: str) -> None:
     before, after, query, expected = (text.format(u=unique) if isinstance(text, str)
                                       else text for text in CHANGES[name])
-    assert _migrated_rows(pg_server, before, after, query) == expected
+    assert migrated_rows(pg_server, before, after, query) == expected
