@@ -25,25 +25,40 @@ if TYPE_CHECKING:
 EXIT_CRASH = 3
 
 
+# Each command's module, imported only when that command runs (or help lists them all):
+# a command pays for its own imports, not for every other command's.
+_COMMANDS = {
+    "apply": ("apply", "apply"),
+    "baseline": ("baseline", "baseline"),
+    "check": ("check", "check"),
+    "diff": ("diff", "diff"),
+    "init": ("init", "init"),
+    "install": ("install", "install"),
+    "merge-driver": ("merge_driver", "merge_driver"),
+    "migrate": ("migrate", "migrate"),
+    "replay": ("replay", "replay"),
+    "shadow": ("shadow", "shadow"),
+    "uninstall": ("install", "uninstall"),
+}
+
+
 @lru_cache(maxsize=None)
 def app() -> click.Group:
     """The click application with every command."""
     import click
 
-    from pgmt_git.commands import apply as apply_cmd
-    from pgmt_git.commands import baseline as baseline_cmd
-    from pgmt_git.commands import check as check_cmd
-    from pgmt_git.commands import diff as diff_cmd
-    from pgmt_git.commands import init as init_cmd
-    from pgmt_git.commands import install as install_cmd
-    from pgmt_git.commands import merge_driver as merge_driver_cmd
-    from pgmt_git.commands import migrate as migrate_cmd
-    from pgmt_git.commands import rebase as rebase_cmd
-    from pgmt_git.commands import replay as replay_cmd
-    from pgmt_git.commands import shadow as shadow_cmd
     from pgmt_git.commands.context import AppContext, Verbosity
 
-    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    class LazyGroup(click.Group):
+        def list_commands(self, ctx: click.Context) -> list[str]:
+            return sorted({*super().list_commands(ctx), *_COMMANDS})
+
+        def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+            if cmd_name not in self.commands and cmd_name in _COMMANDS:
+                self.add_command(_load_command(cmd_name), cmd_name)
+            return super().get_command(ctx, cmd_name)
+
+    @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
     @click.version_option(__version__, "--version", prog_name="pgmt-git")
     @click.option(
         "-C",
@@ -77,20 +92,21 @@ def app() -> click.Group:
             verbosity=Verbosity.from_counts(quiet=quiet, verbose=verbose),
         )
 
-    main.add_command(diff_cmd.diff)
-    main.add_command(init_cmd.init)
-    main.add_command(replay_cmd.replay)
-    main.add_command(shadow_cmd.shadow)
-    main.add_command(check_cmd.check)
-    main.add_command(install_cmd.install)
-    main.add_command(install_cmd.uninstall)
-    main.add_command(merge_driver_cmd.merge_driver)
     main.add_command(_hook_command())
-    main.add_command(migrate_cmd.migrate)
-    migrate_cmd.migrate.add_command(rebase_cmd.rebase_command)
-    main.add_command(apply_cmd.apply)
-    main.add_command(baseline_cmd.baseline)
     return main
+
+
+def _load_command(name: str) -> click.Command:
+    import importlib
+
+    module, attribute = _COMMANDS[name]
+    command: click.Command = getattr(importlib.import_module(f"pgmt_git.commands.{module}"),
+                                     attribute)
+    if name == "migrate":  # its rebase subcommand lives in a module of its own
+        from pgmt_git.commands.rebase import rebase_command
+
+        command.add_command(rebase_command)  # type: ignore[attr-defined]
+    return command
 
 
 def _hook_command() -> click.Command:

@@ -37,6 +37,22 @@ def test_importing_the_cli_stays_cheap() -> None:
     assert out.stdout.strip() == ""
 
 
+def test_commands_load_when_run_and_carry_their_listed_names() -> None:
+    """Each command's module is imported when that command runs, not before."""
+    code = (
+        "import sys, click\n"
+        "from pgmt_git.cli import app, _COMMANDS\n"
+        "group = app()\n"
+        "loaded = [m for m in sys.modules if m.startswith('pgmt_git.commands.')\n"
+        "          and m not in ('pgmt_git.commands.context', 'pgmt_git.commands.hook')]\n"
+        "ctx = click.Context(group)\n"
+        "names = [group.get_command(ctx, n).name for n in _COMMANDS]\n"
+        "print(','.join(loaded)); print(names == list(_COMMANDS))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["", "True"]
+
+
 def test_crash_exits_3_and_writes_a_log(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

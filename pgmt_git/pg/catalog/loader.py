@@ -11,12 +11,12 @@ OIDs are used only here, to join rows and to map pg_depend to object ids; they n
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from collections.abc import Sequence as SequenceOf
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -77,8 +77,12 @@ CatalogKey = tuple[str, int, int]
 _UNRESOLVED = ObjectId(Kind.SCHEMA, "", "")  # a key not looked up yet
 
 
+_QUERIES = Path(__file__).parent  # the package is installed as files (importlib.resources
+# would cost a tenth of a second of imports on every command that reads a catalog)
+
+
 def query_text(name: str) -> str:
-    return resources.files(__package__).joinpath(f"{name}.sql").read_text(encoding="utf-8")
+    return (_QUERIES / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def load_catalog(conn_or_conninfo: psycopg.Connection | str, *,
@@ -113,10 +117,27 @@ def load_catalogs(conns_or_conninfos: SequenceOf[psycopg.Connection | str], *,
                                   tracking_table=tracking_table) for c in conns_or_conninfos)
     # Paused here, not in each thread: the collector's switch is process-wide, and threads
     # pausing and resuming it in turn could leave it off.
-    with collector_paused(), ThreadPoolExecutor(len(conns_or_conninfos)) as pool:
-        futures = [pool.submit(load_catalog, c, objects_filter=objects_filter,
-                               tracking_table=tracking_table) for c in conns_or_conninfos]
-        return tuple(future.result() for future in futures)
+    results: list[Catalog | BaseException | None] = [None] * len(conns_or_conninfos)
+
+    def read(index: int, conn: psycopg.Connection | str) -> None:
+        try:
+            results[index] = load_catalog(conn, objects_filter=objects_filter,
+                                          tracking_table=tracking_table)
+        except BaseException as exc:  # handed to the caller's thread  # noqa: BLE001
+            results[index] = exc
+
+    with collector_paused():
+        # Daemons: Ctrl-C in the main thread ends the process without waiting for them.
+        threads = [threading.Thread(target=read, args=(i, c), name=f"pgmt-git-catalog-{i}",
+                                    daemon=True) for i, c in enumerate(conns_or_conninfos)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return tuple(results)  # type: ignore[arg-type]  # every slot holds a Catalog now
 
 
 # The largest results (tens of thousands of rows) are read as tuples, a dict per row costing
