@@ -32,6 +32,7 @@ _COMMANDS = {
     "baseline": ("baseline", "baseline"),
     "check": ("check", "check"),
     "diff": ("diff", "diff"),
+    "hook": ("hook", "main"),  # made by _hook_command
     "init": ("init", "init"),
     "install": ("install", "install"),
     "merge-driver": ("merge_driver", "merge_driver"),
@@ -92,13 +93,14 @@ def app() -> click.Group:
             verbosity=Verbosity.from_counts(quiet=quiet, verbose=verbose),
         )
 
-    main.add_command(_hook_command())
     return main
 
 
 def _load_command(name: str) -> click.Command:
     import importlib
 
+    if name == "hook":
+        return _hook_command()
     module, attribute = _COMMANDS[name]
     command: click.Command = getattr(importlib.import_module(f"pgmt_git.commands.{module}"),
                                      attribute)

@@ -45,9 +45,6 @@ def diff(app: AppContext, from_text: str, to_text: str, output_format: str,
     specs = (parse_source_spec(from_text, allow_databases=True),
              parse_source_spec(to_text, allow_databases=True))
     reader = _CatalogReader(app, shadow_url=shadow_url, cache=not no_cache)
-    from pgmt_git.diff import load_in_background
-
-    load_in_background()  # while the catalogs are read
     old, new = reader.read(specs)
     from pgmt_git.diff import diff_catalogs
 
@@ -95,6 +92,11 @@ class _CatalogReader:
         first, then all of them read at once, one connection each."""
         from pgmt_git.pg.catalog.loader import load_catalogs
 
+        # The rest of the diff engine loads while the states are replayed and read (not
+        # before the loader: the two imports would only slow each other down).
+        from pgmt_git.diff import load_in_background
+
+        load_in_background()
         with ExitStack() as states:
             conninfos = [self._conninfo(states, spec) for spec in specs]
             return load_catalogs(conninfos, objects_filter=self.config.objects,
