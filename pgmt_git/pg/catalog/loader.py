@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from collections.abc import Sequence as SequenceOf
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -416,13 +417,22 @@ class _Builder:
 # --------------------------------------------------------------------------- row -> object
 
 
+# Equal values read from the two databases of a diff (most of them) are made once and
+# shared: immutable, so sharing is safe; cheaper to make than to build again; and compared
+# by identity first, which makes the diff's comparisons quick. The caches are bounded.
+
+
 def _acl(value: list[list[Any]] | None) -> Acl:
     if value is None:
         return None
     # Sorted as plain tuples (compared in C), in Privilege's own order: its fields'.
-    return tuple(Privilege(*entry) for entry in sorted(
-        (grantee, privilege, bool(grantable), grantor)
-        for grantee, privilege, grantable, grantor in value))
+    return _shared_acl(tuple(sorted((grantee, privilege, bool(grantable), grantor)
+                                    for grantee, privilege, grantable, grantor in value)))
+
+
+@lru_cache(maxsize=4096)
+def _shared_acl(entries: tuple[tuple[str, str, bool, str], ...]) -> Acl:
+    return tuple(Privilege(*entry) for entry in entries)
 
 
 _DEFERRABILITY = re.compile(r"( DEFERRABLE)?( INITIALLY DEFERRED)?\Z")
@@ -474,6 +484,9 @@ def _columns_by_relation(rows: Iterable[Any]) -> dict[int, tuple[Any, ...]]:
 
 
 def _column(row: Any) -> Column:
+    if not row.identity and row.acl is None:  # nearly every column
+        return _shared_column(row.name, row.type, row.not_null, row.default, row.collation,
+                              row.generated, row.comment, row.inherited)
     identity = None
     if row.identity:
         schema, name, *options = row.identity_sequence
@@ -481,6 +494,14 @@ def _column(row: Any) -> Column:
     return Column(row.name, row.type, row.not_null, row.default, row.collation,
                   identity, row.generated, row.comment,
                   None if row.acl is None else _acl(row.acl), row.inherited)
+
+
+@lru_cache(maxsize=65536)
+def _shared_column(name: str, type_: str, not_null: bool, default: str | None,
+                   collation: str | None, generated: str | None, comment: str | None,
+                   inherited: bool) -> Column:
+    return Column(name, type_, not_null, default, collation, None, generated, comment, None,
+                  inherited)
 
 
 def _table(row: dict[str, Any], columns: Iterable[Any]) -> Table:
