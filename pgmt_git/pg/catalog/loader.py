@@ -67,11 +67,12 @@ from pgmt_git.pg.server import MIN_SERVER_VERSION
 
 __all__ = ["QUERY_NAMES", "load_catalog", "load_catalogs", "query_text"]
 
-QUERY_NAMES = ("schemas", "extensions", "collations", "enums", "ranges", "domains",
-               "composites", "sequences",
-               "tables", "columns", "constraints", "indexes", "views", "functions", "aggregates",
-               "triggers", "policies", "event_triggers", "default_privileges", "depends",
-               "aliases")
+# In the order the server runs them, which is the order the builder first needs them in
+# (columns before the relations made of them), so it waits as little as possible.
+QUERY_NAMES = ("schemas", "extensions", "enums", "collations", "ranges", "domains",
+               "sequences", "columns", "composites", "tables", "views", "constraints",
+               "indexes", "functions", "aggregates", "triggers", "event_triggers",
+               "default_privileges", "policies", "depends", "aliases")
 
 # (catalog table, oid, sub-object id): how pg_depend names an object.
 CatalogKey = tuple[str, int, int]
