@@ -27,6 +27,13 @@ class AppContext:
     config_file: Path | None = None
     verbosity: Verbosity = Verbosity.NORMAL
 
+    def keep_until_exit(self, *objects: object) -> None:
+        """Hold large results (catalogs) until the process exits: the console entry point
+        exits without freeing them one by one, which takes longer than reading a catalog's
+        rows did. When the CLI runs inside a process (tests, hooks), they are let go when
+        the command returns."""
+        KEPT_UNTIL_EXIT.extend(objects)
+
     def info(self, message: str) -> None:
         """A normal message on stderr (stdout is kept for the command's result)."""
         if self.verbosity >= Verbosity.NORMAL:
@@ -50,3 +57,5 @@ class AppContext:
 
 
 pass_app = click.make_pass_decorator(AppContext, ensure=True)
+
+KEPT_UNTIL_EXIT: list[object] = []

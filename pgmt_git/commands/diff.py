@@ -46,6 +46,7 @@ def diff(app: AppContext, from_text: str, to_text: str, output_format: str,
              parse_source_spec(to_text, allow_databases=True))
     reader = _CatalogReader(app, shadow_url=shadow_url, cache=not no_cache)
     old, new = reader.read(specs)
+    app.keep_until_exit(old, new)
     from pgmt_git.diff import diff_catalogs
 
     hints: frozenset[Any] = frozenset()
