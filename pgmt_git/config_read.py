@@ -108,6 +108,8 @@ def _fail(where: str, key: str, problem: str, line: int | None = None) -> Config
 def file_layer(text: str, source: str) -> Layer:
     """The settings of a pgmt.yaml's text; ``source`` names it in messages."""
     layer = Layer()
+    if not text.strip():  # no file, or an empty one: nothing to parse (nor PyYAML to load)
+        return layer
     node = _load_yaml(text, source)
     root = node.value
     if root is None:

@@ -12,6 +12,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from pgmt_git.errors import ServerError, UsageError
+from pgmt_git.pg import MIN_SERVER_VERSION
 from pgmt_git.pg.embedded import (
     MAINTENANCE_DB,
     PORT,
@@ -36,10 +37,7 @@ __all__ = [
 ]
 
 APPLICATION_NAME = "pgmt-git"
-# The oldest PostgreSQL pgmt-git works with: the catalog queries read PostgreSQL 14's
-# catalogs (multiranges, SQL-standard function bodies); shadow databases are dropped
-# WITH (FORCE) (13).
-MIN_SERVER_VERSION = 140000
+
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from pgmt_git.errors import ServerError, UsageError
 from pgmt_git.pg.databases import database_kind
-from pgmt_git.pg.server import MIN_SERVER_VERSION, Server, connect, ensure_embedded_server
+from pgmt_git.pg import MIN_SERVER_VERSION
+from pgmt_git.pg.server import Server, connect, ensure_embedded_server
 from pgmt_git.pg.server import embedded_server as _embedded_server
 
 EMBEDDED_PREFIX = "embedded:"

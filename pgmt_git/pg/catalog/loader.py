@@ -63,7 +63,7 @@ from pgmt_git.diff.model import (
 from pgmt_git.diff.quoting import qualified, quote_literal
 from pgmt_git.errors import ServerError
 from pgmt_git.pg.catalog.filtering import managed_objects
-from pgmt_git.pg.server import MIN_SERVER_VERSION
+from pgmt_git.pg import MIN_SERVER_VERSION
 
 __all__ = ["QUERY_NAMES", "load_catalog", "load_catalogs", "query_text"]
 
