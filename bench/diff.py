@@ -30,13 +30,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-import psycopg
 from pgmt_git.diff import diff_catalogs, render_sql
 from pgmt_git.paths import cache_dir
 from pgmt_git.pg.catalog.loader import load_catalogs
@@ -46,7 +45,8 @@ from pgmt_git.pg.replay import replay_into
 from pgmt_git.pg.server import Server, connect, resolve_server
 from pgmt_git.pg.shadow import ShadowDatabase, shadow_database
 from pgmt_git.project.sqltext import split_statements
-from schemagen import ALL_FEATURES, ROLES, Feature, SchemaPair, schema_pair  # bench/, beside it
+from roles import bench_roles  # bench/, beside it
+from schemagen import ALL_FEATURES, Feature, SchemaPair, schema_pair
 
 DEFAULT_SIZES = (100, 500, 2000)
 TARGET_SIZE = 2000
@@ -231,30 +231,6 @@ def sqlalchemy_url(server: Server, dbname: str) -> str:
 
 
 # --- databases -------------------------------------------------------------------------------
-
-
-@contextmanager
-def bench_roles(server: Server) -> Iterator[None]:
-    """The roles the schema grants to: created if missing, dropped after if created here."""
-    created = []
-    with connect(server) as conn:
-        for role in ROLES:
-            if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
-                conn.execute(f"CREATE ROLE {role} NOLOGIN")  # type: ignore[arg-type]
-                created.append(role)
-    try:
-        yield
-    finally:
-        _drop_roles(server, created)
-
-
-def _drop_roles(server: Server, roles: list[str]) -> None:
-    with connect(server) as conn:
-        for role in roles:
-            try:
-                conn.execute(f"DROP ROLE {role}")  # type: ignore[arg-type]
-            except psycopg.Error as exc:
-                print(f"note: role {role} left in place: {exc}".strip())
 
 
 def replay(server: Server, database: ShadowDatabase, statements: Sequence[str],

@@ -32,11 +32,11 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
-from schemagen import ROLES, schema_pair  # bench/, beside it
+from roles import bench_roles  # bench/, beside it
+from schemagen import schema_pair
 
 from pgmt_git.git.merge import merge_sql
 from pgmt_git.pg.cache import forget, replayed_state
@@ -204,23 +204,6 @@ def time_four_replays(server: Server, root: Path, texts: Sequence[str]
     return replaying, reading, inputs
 
 
-@contextmanager
-def roles(server: Server) -> Iterator[None]:
-    """The roles the schema grants to: created if missing, dropped after if created here."""
-    created = []
-    with connect(server) as conn:
-        for role in ROLES:
-            if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
-                conn.execute(f"CREATE ROLE {role} NOLOGIN")  # type: ignore[arg-type]
-                created.append(role)
-    try:
-        yield
-    finally:
-        with connect(server) as conn:
-            for role in created:
-                conn.execute(f"DROP ROLE IF EXISTS {role}")  # type: ignore[arg-type]
-
-
 def line(label: str, seconds: float, note: str = "") -> None:
     print(f"{label:<34} {seconds:8.3f} s   {note}".rstrip())
 
@@ -242,7 +225,7 @@ def main() -> None:
          f"{statistics.median(merge_times):.3f} s; target <= {TARGET_S:.0f} s: {verdict}")
     server = resolve_server(args.shadow_url)
     env = {"PGMT_SHADOW_URL": args.shadow_url} if args.shadow_url else {}
-    with tempfile.TemporaryDirectory(prefix="pgmt-git-bench-") as tmp, roles(server):
+    with tempfile.TemporaryDirectory(prefix="pgmt-git-bench-") as tmp, bench_roles(server):
         root = Path(tmp)
         process = time_driver_process(root, base, ours, theirs, min(args.runs, 3))
         line("merge-driver --no-verify", min(process), "the whole process, as git runs it")

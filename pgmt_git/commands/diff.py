@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pgmt_git.config import Config
     from pgmt_git.diff import Catalog, Change
     from pgmt_git.pg.server import Server
+    from pgmt_git.project.source import Project
 
 
 @click.command(help=f"""Show the changes that turn database state FROM into state TO.
@@ -53,12 +54,8 @@ def diff(app: AppContext, from_text: str, to_text: str, output_format: str,
     if specs[1].state is StateKind.SCHEMA:
         # Towards schema files: their -- require: lines order what pg_depend cannot.
         from pgmt_git.project.require_hints import require_hints
-        from pgmt_git.project.source import load_project
 
-        project = load_project(specs[1].source, start_dir=Path.cwd(),
-                               config_file=app.config_file,
-                               overrides={"databases.shadow.url": shadow_url})
-        hints = require_hints(project.schema_files, new)
+        hints = require_hints(reader.project(specs[1]).schema_files, new)
     changes = diff_catalogs(old, new, options=reader.config.git.diff_options, hints=hints)
     click.echo(render(changes, output_format, from_label=specs[0].label,
                       to_label=specs[1].label), nl=False)
@@ -86,6 +83,7 @@ class _CatalogReader:
         self._overrides = {"databases.shadow.url": shadow_url}
         self._cache = cache
         self._server: Server | None = None
+        self._projects: dict[str, Project] = {}
         self.config = self._worktree_config()
 
     def read(self, specs: Sequence[SourceSpec]) -> tuple[Catalog, ...]:
@@ -116,13 +114,20 @@ class _CatalogReader:
         self._app.debug(f"{spec.text}: state in {state.dbname}")
         return state.conninfo
 
+    def project(self, spec: SourceSpec) -> Project:
+        """The project of ``spec`` (work tree or revision), read once."""
+        if spec.text not in self._projects:
+            from pgmt_git.project.source import load_project
+
+            self._projects[spec.text] = load_project(
+                spec.source, start_dir=Path.cwd(), config_file=self._app.config_file,
+                overrides=self._overrides)
+        return self._projects[spec.text]
+
     def _inputs(self, spec: SourceSpec) -> tuple[Any, ...]:
         if spec.state is StateKind.EMPTY:
             return ()
-        from pgmt_git.project.source import load_project
-
-        project = load_project(spec.source, start_dir=Path.cwd(),
-                               config_file=self._app.config_file, overrides=self._overrides)
+        project = self.project(spec)
         if spec.state is StateKind.SCHEMA:
             return project.schema_inputs()
         return project.chain_inputs()

@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import git
 from tests.git.conftest import (
+    CONFIG,
     PGMT_GIT,
     Workspace,
     _hook_environment,
@@ -19,15 +20,8 @@ from tests.git.conftest import (
     run,
 )
 
-__all__ = ["_hook_environment", "origin"]
+__all__ = ["CONFIG", "_hook_environment", "origin"]
 
-CONFIG = """\
-directories:
-  schema_dir: schema
-  migrations_dir: migrations
-migration:
-  filename_prefix: V
-"""
 
 
 def table(name: str, *columns: str) -> str:
