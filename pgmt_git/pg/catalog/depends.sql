@@ -3,7 +3,8 @@
 -- Rows the loader would throw away are not sent (about half of them): an object's schema
 -- (the loader adds that edge itself), and internal links between catalog rows that make one
 -- object (a toast table, an identity sequence or a constraint's index and its owner; a
--- foreign key's triggers; array, row and multirange types; a view's rewrite rule).
+-- foreign key's triggers; array, row and multirange types; a view's rewrite rule), and a
+-- column default's link to its own column (the default stands for that column).
 SELECT d.classid::pg_catalog.regclass::text AS cls,
        d.objid,
        d.objsubid,
@@ -21,3 +22,5 @@ SELECT d.classid::pg_catalog.regclass::text AS cls,
                               'pg_catalog.pg_trigger'::pg_catalog.regclass,
                               'pg_catalog.pg_type'::pg_catalog.regclass,
                               'pg_catalog.pg_rewrite'::pg_catalog.regclass))
+   AND NOT (d.deptype = 'a' AND d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass
+            AND d.refobjsubid <> 0)
