@@ -91,15 +91,16 @@ class _CatalogReader:
         first, then all of them read at once, one connection each."""
         from pgmt_git.pg.catalog.loader import load_catalogs
 
-        # The rest of the diff engine loads while the states are replayed and read (not
-        # before the loader: the two imports would only slow each other down).
+        # The rest of the diff engine loads while the catalogs are read (not before the
+        # reading starts: a catalog may be read by a forked process, which needs this one
+        # to run no other thread when it forks).
         from pgmt_git.diff import load_in_background
 
-        load_in_background()
         with ExitStack() as states:
             conninfos = [self._conninfo(states, spec) for spec in specs]
             return load_catalogs(conninfos, objects_filter=self.config.objects,
-                                 tracking_table=self.config.migration.tracking_table)
+                                 tracking_table=self.config.migration.tracking_table,
+                                 while_reading=load_in_background)
 
     def _conninfo(self, states: ExitStack, spec: SourceSpec) -> str:
         """Where ``spec``'s state can be read, valid until ``states`` closes."""

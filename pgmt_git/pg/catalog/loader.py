@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from collections.abc import Sequence as SequenceOf
 from dataclasses import dataclass, field
@@ -63,6 +63,7 @@ from pgmt_git.diff.model import (
 from pgmt_git.diff.quoting import qualified, quote_literal
 from pgmt_git.errors import ServerError
 from pgmt_git.pg.catalog.filtering import managed_objects
+from pgmt_git.pg.catalog.forked import ForkedRead, forking_allowed
 from pgmt_git.pg import MIN_SERVER_VERSION
 
 __all__ = ["QUERY_NAMES", "load_catalog", "load_catalogs", "query_text"]
@@ -108,32 +109,52 @@ def load_catalog(conn_or_conninfo: psycopg.Connection | str, *,
 
 def load_catalogs(conns_or_conninfos: SequenceOf[psycopg.Connection | str], *,
                   objects_filter: Objects | None = None,
-                  tracking_table: TrackingTable | None = None) -> tuple[Catalog, ...]:
+                  tracking_table: TrackingTable | None = None,
+                  while_reading: Callable[[], None] | None = None) -> tuple[Catalog, ...]:
     """The catalogs of several databases, in the order given, read at the same time: one
-    connection and one read-only repeatable-read transaction per database, each in a thread
-    of its own (psycopg releases the GIL while it waits for the server, so one database's
-    queries run while the other's rows become objects). Same arguments as
-    :func:`load_catalog`; the first error raised is raised here."""
+    connection and one read-only repeatable-read transaction per database. On Linux the
+    first connection string is read by a forked process (:mod:`.forked`) while this one
+    reads the rest; otherwise each database has a thread of its own (psycopg releases the
+    GIL while it waits for the server, so one database's queries run while the other's
+    rows become objects). ``while_reading`` is called once the reading has started (a
+    command can import what it needs next meanwhile). Same arguments as
+    :func:`load_catalog`; an error reading any of them is raised here."""
+
+    def read(conn: psycopg.Connection | str) -> Catalog:
+        return load_catalog(conn, objects_filter=objects_filter, tracking_table=tracking_table)
+
+    first = conns_or_conninfos[0] if conns_or_conninfos else None
+    if len(conns_or_conninfos) >= 2 and isinstance(first, str) and forking_allowed():
+        forked = ForkedRead.start(first, read)
+        try:
+            rest = load_catalogs(conns_or_conninfos[1:], objects_filter=objects_filter,
+                                 tracking_table=tracking_table, while_reading=while_reading)
+            return (forked.result(), *rest)
+        finally:
+            forked.close()
     if len(conns_or_conninfos) < 2:
-        return tuple(load_catalog(c, objects_filter=objects_filter,
-                                  tracking_table=tracking_table) for c in conns_or_conninfos)
-    # Paused here, not in each thread: the collector's switch is process-wide, and threads
-    # pausing and resuming it in turn could leave it off.
+        if while_reading is not None:
+            while_reading()
+        return tuple(read(c) for c in conns_or_conninfos)
     results: list[Catalog | BaseException | None] = [None] * len(conns_or_conninfos)
 
-    def read(index: int, conn: psycopg.Connection | str) -> None:
+    def read_into(index: int, conn: psycopg.Connection | str) -> None:
         try:
-            results[index] = load_catalog(conn, objects_filter=objects_filter,
-                                          tracking_table=tracking_table)
+            results[index] = read(conn)
         except BaseException as exc:  # handed to the caller's thread  # noqa: BLE001
             results[index] = exc
 
+    # Paused here, not in each thread: the collector's switch is process-wide, and threads
+    # pausing and resuming it in turn could leave it off.
     with collector_paused():
         # Daemons: Ctrl-C in the main thread ends the process without waiting for them.
-        threads = [threading.Thread(target=read, args=(i, c), name=f"pgmt-git-catalog-{i}",
-                                    daemon=True) for i, c in enumerate(conns_or_conninfos)]
+        threads = [threading.Thread(target=read_into, args=(i, c),
+                                    name=f"pgmt-git-catalog-{i}", daemon=True)
+                   for i, c in enumerate(conns_or_conninfos)]
         for thread in threads:
             thread.start()
+        if while_reading is not None:
+            while_reading()
         for thread in threads:
             thread.join()
     for result in results:
