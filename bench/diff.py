@@ -15,9 +15,10 @@ start-up and imports included) with its peak resident memory:
 - pg_dump --schema-only of each database: the floor for reading two catalogs.
 
 Each tool runs --repeat times, in turn; the median time and the highest peak are shown.
-pgmt-git's modules are compiled to bytecode first, as `pip install` does (an editable
-install under PYTHONDONTWRITEBYTECODE would otherwise compile every module on every run, a
-cost that migra, installed by pip, does not pay).
+pgmt-git runs as a user's `pip install` leaves it, as migra does: this checkout is installed
+into a virtual environment of its own first (bytecode compiled, no editable install's import
+hook, none of this environment's .pth files); when that fails (no network for the
+dependencies), this environment's pgmt-git runs, its modules compiled to bytecode.
 The databases are dropped at the end, also on Ctrl-C; the two roles the schema grants to are
 created if missing and dropped again if this run created them.
 """
@@ -52,6 +53,7 @@ from pgmt_git.project.sqltext import split_statements
 from roles import bench_roles  # bench/, beside it
 from schemagen import ALL_FEATURES, Feature, SchemaPair, schema_pair
 
+ROOT = Path(__file__).resolve().parent.parent  # the checkout
 DEFAULT_SIZES = (100, 500, 2000)
 TARGET_SIZE = 2000
 MIGRA_PACKAGES = ("migra", "sqlalchemy<2", "psycopg2-binary")
@@ -131,6 +133,29 @@ def measure_pgmt(old: str, new: str) -> None:
 
 
 # --- processes -------------------------------------------------------------------------------
+
+
+def ensure_pgmt_git() -> tuple[Path, str]:
+    """pgmt-git's executable as a user's `pip install` leaves it: this checkout installed
+    into a virtual environment of its own, as migra is (compiled bytecode; no editable
+    install's import hook; no .pth files of the environment running this script, which
+    cost the interpreter's start-up a tenth of a second here). When that cannot be made
+    (no network for the dependencies), this environment's own, with its modules compiled."""
+    venv = cache_dir() / "bench-pgmt-git-venv"
+    python = venv / "bin" / "python"
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    steps = [] if python.exists() else [[sys.executable, "-m", "venv", "--clear", str(venv)]]
+    # This checkout over whatever an earlier run installed, then any dependency missing.
+    steps += [[*pip, "--no-deps", "--force-reinstall", str(ROOT)], [*pip, str(ROOT)]]
+    print(f"installing this checkout of pgmt-git into {venv} ...", flush=True)
+    for step in steps:
+        done = subprocess.run(step, capture_output=True, text=True)
+        if done.returncode != 0:
+            compile_package()
+            return (Path(sys.executable).with_name("pgmt-git"),
+                    f"this environment's (installing it into {venv} failed: "
+                    f"{tail(done.stderr or done.stdout).strip()})")
+    return venv / "bin" / "pgmt-git", f"this checkout, installed into {venv}"
 
 
 def compile_package() -> None:
@@ -265,7 +290,7 @@ def replay(server: Server, database: ShadowDatabase, statements: Sequence[str],
 # --- one size --------------------------------------------------------------------------------
 
 
-def run_size(server: Server, tables: int, *, seed: int, repeat: int,
+def run_size(server: Server, tables: int, *, seed: int, repeat: int, pgmt_git: Path,
              migra: Path | None, pg_dump: str) -> Result:
     pair = schema_pair(tables=tables, seed=seed, features=ALL_FEATURES - set(LEFT_OUT))
     _describe(tables, pair)
@@ -276,7 +301,7 @@ def run_size(server: Server, tables: int, *, seed: int, repeat: int,
         replay(server, old, pair.before, "before")
         replay(server, new, pair.after, "after")
         print(f"  replayed both versions in {time.perf_counter() - start:.1f} s", flush=True)
-        commands = _commands(server, old, new, migra, pg_dump)
+        commands = _commands(server, old, new, pgmt_git, migra, pg_dump)
         runs: dict[str, list[Run]] = {name: [] for name in commands}
         for _ in range(repeat):
             for name, (command, env) in commands.items():
@@ -292,11 +317,10 @@ def _describe(tables: int, pair: SchemaPair) -> None:
           flush=True)
 
 
-def _commands(server: Server, old: ShadowDatabase, new: ShadowDatabase,
+def _commands(server: Server, old: ShadowDatabase, new: ShadowDatabase, pgmt_git: Path,
               migra: Path | None, pg_dump: str) -> dict[str, tuple[list[str], dict[str, str]]]:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    pgmt_git = str(Path(sys.executable).with_name("pgmt-git"))
-    commands = {"pgmt-git": ([pgmt_git, "diff", "--from", sqlalchemy_url(server, old.dbname),
+    commands = {"pgmt-git": ([str(pgmt_git), "diff", "--from", sqlalchemy_url(server, old.dbname),
                               "--to", sqlalchemy_url(server, new.dbname)], env)}
     if migra is not None:
         commands["migra"] = ([str(migra), "--unsafe", sqlalchemy_url(server, old.dbname),
@@ -459,17 +483,17 @@ def main(argv: list[str] | None = None) -> None:
     # SIGINT too when a non-interactive shell started this in the background (it ignores it).
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    compile_package()
     server = resolve_server(args.shadow_url)
     pg_dump = find_binaries().tool("pg_dump")
+    pgmt_git, pgmt_note = ensure_pgmt_git()
     migra, migra_note = (None, "skipped (--skip-migra)") if args.skip_migra else ensure_migra()
-    _header(server, pg_dump, migra_note, max(1, args.repeat))
+    _header(server, pg_dump, pgmt_note, migra_note, max(1, args.repeat))
     results = []
     try:
         with bench_roles(server):
             for tables in args.sizes:
                 result = run_size(server, tables, seed=args.seed, repeat=max(1, args.repeat),
-                                  migra=migra, pg_dump=pg_dump)
+                                  pgmt_git=pgmt_git, migra=migra, pg_dump=pg_dump)
                 print_result(result)
                 results.append(result)
     except KeyboardInterrupt:
@@ -483,12 +507,13 @@ def main(argv: list[str] | None = None) -> None:
         print(f"\n(the targets are set at N={TARGET_SIZE})")
 
 
-def _header(server: Server, pg_dump: str, migra_note: str, repeat: int) -> None:
+def _header(server: Server, pg_dump: str, pgmt_note: str, migra_note: str,
+            repeat: int) -> None:
     with connect(server) as conn:
         version = conn.execute("SHOW server_version").fetchone()
     dump = subprocess.run([pg_dump, "--version"], capture_output=True, text=True).stdout.strip()
     print(f"{server.describe()}, PostgreSQL {version[0] if version else '?'}; {dump}; "
-          f"migra: {migra_note}")
+          f"pgmt-git: {pgmt_note}; migra: {migra_note}")
     print(f"times: median of {repeat} runs per tool, process start to exit; peak memory: the "
           f"highest peak RSS of those runs (floor {memory_floor():.0f} MB: the launcher's own)")
     for feature, why in LEFT_OUT.items():
