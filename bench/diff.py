@@ -9,7 +9,7 @@ start-up and imports included) with its peak resident memory:
 
 - pgmt-git: `pgmt-git diff --from URL --to URL`, the command a user runs: both catalogs
   read, diffed and rendered to SQL (the time it spends in each phase comes from one more,
-  untimed run of this script's --measure-pgmt);
+  untimed run of this script's --measure-pgmt, under the same installation);
 - migra --unsafe FROM TO, in a virtual environment of its own, made once in the user cache
   directory (migra needs sqlalchemy<2 and psycopg2, which pgmt-git does not use);
 - pg_dump --schema-only of each database: the floor for reading two catalogs.
@@ -136,11 +136,12 @@ def measure_pgmt(old: str, new: str) -> None:
 
 
 def ensure_pgmt_git() -> tuple[Path, str]:
-    """pgmt-git's executable as a user's `pip install` leaves it: this checkout installed
-    into a virtual environment of its own, as migra is (compiled bytecode; no editable
-    install's import hook; no .pth files of the environment running this script, which
-    cost the interpreter's start-up a tenth of a second here). When that cannot be made
-    (no network for the dependencies), this environment's own, with its modules compiled."""
+    """The interpreter of pgmt-git as a user's `pip install` leaves it (its `pgmt-git`
+    beside it): this checkout installed into a virtual environment of its own, as migra is
+    (compiled bytecode; no editable install's import hook; no .pth files of the environment
+    running this script, which cost the interpreter's start-up a tenth of a second here).
+    When that cannot be made (no network for the dependencies), this environment's own,
+    with its modules compiled."""
     venv = cache_dir() / "bench-pgmt-git-venv"
     python = venv / "bin" / "python"
     pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
@@ -152,10 +153,10 @@ def ensure_pgmt_git() -> tuple[Path, str]:
         done = subprocess.run(step, capture_output=True, text=True)
         if done.returncode != 0:
             compile_package()
-            return (Path(sys.executable).with_name("pgmt-git"),
+            return (Path(sys.executable),
                     f"this environment's (installing it into {venv} failed: "
                     f"{tail(done.stderr or done.stdout).strip()})")
-    return venv / "bin" / "pgmt-git", f"this checkout, installed into {venv}"
+    return python, f"this checkout, installed into {venv}"
 
 
 def compile_package() -> None:
@@ -290,8 +291,10 @@ def replay(server: Server, database: ShadowDatabase, statements: Sequence[str],
 # --- one size --------------------------------------------------------------------------------
 
 
-def run_size(server: Server, tables: int, *, seed: int, repeat: int, pgmt_git: Path,
+def run_size(server: Server, tables: int, *, seed: int, repeat: int, python: Path,
              migra: Path | None, pg_dump: str) -> Result:
+    """``python``: the interpreter pgmt-git is installed for; the timed command and the
+    run measuring its phases both use that installation."""
     pair = schema_pair(tables=tables, seed=seed, features=ALL_FEATURES - set(LEFT_OUT))
     _describe(tables, pair)
     with ExitStack() as stack:
@@ -301,12 +304,12 @@ def run_size(server: Server, tables: int, *, seed: int, repeat: int, pgmt_git: P
         replay(server, old, pair.before, "before")
         replay(server, new, pair.after, "after")
         print(f"  replayed both versions in {time.perf_counter() - start:.1f} s", flush=True)
-        commands = _commands(server, old, new, pgmt_git, migra, pg_dump)
+        commands = _commands(server, old, new, python.with_name("pgmt-git"), migra, pg_dump)
         runs: dict[str, list[Run]] = {name: [] for name in commands}
         for _ in range(repeat):
             for name, (command, env) in commands.items():
                 runs[name].append(timed_run(command, env=env))
-        phases = timed_run([sys.executable, str(Path(__file__).resolve()), "--measure-pgmt",
+        phases = timed_run([str(python), str(Path(__file__).resolve()), "--measure-pgmt",
                             old.conninfo, new.conninfo], env=commands["pgmt-git"][1])
     return _result(tables, len(pair.before), runs, phases)
 
@@ -485,7 +488,7 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     server = resolve_server(args.shadow_url)
     pg_dump = find_binaries().tool("pg_dump")
-    pgmt_git, pgmt_note = ensure_pgmt_git()
+    python, pgmt_note = ensure_pgmt_git()
     migra, migra_note = (None, "skipped (--skip-migra)") if args.skip_migra else ensure_migra()
     _header(server, pg_dump, pgmt_note, migra_note, max(1, args.repeat))
     results = []
@@ -493,7 +496,7 @@ def main(argv: list[str] | None = None) -> None:
         with bench_roles(server):
             for tables in args.sizes:
                 result = run_size(server, tables, seed=args.seed, repeat=max(1, args.repeat),
-                                  pgmt_git=pgmt_git, migra=migra, pg_dump=pg_dump)
+                                  python=python, migra=migra, pg_dump=pg_dump)
                 print_result(result)
                 results.append(result)
     except KeyboardInterrupt:

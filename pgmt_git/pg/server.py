@@ -39,7 +39,6 @@ __all__ = [
 APPLICATION_NAME = "pgmt-git"
 
 
-
 @dataclass(frozen=True)
 class Server:
     """How to reach a server; the database is chosen per connection.

@@ -11,8 +11,8 @@ import re
 import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pgserver
 import psycopg

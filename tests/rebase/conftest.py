@@ -23,7 +23,6 @@ from tests.git.conftest import (
 __all__ = ["CONFIG", "_hook_environment", "origin"]
 
 
-
 def table(name: str, *columns: str) -> str:
     """One column a line, so that two branches adding columns at different places merge."""
     body = ",\n".join(f"    {c}" for c in ("id int PRIMARY KEY", *columns))

@@ -439,9 +439,10 @@ class _Builder:
 # --------------------------------------------------------------------------- row -> object
 
 
-# Equal values read from the two databases of a diff (most of them) are made once and
-# shared: immutable, so sharing is safe; cheaper to make than to build again; and compared
-# by identity first, which makes the diff's comparisons quick. The caches are bounded.
+# Equal values (the same column in many tables; in a process that reads both databases of
+# a diff, most of the two) are made once and shared: immutable, so sharing is safe; cheaper
+# to make than to build again; and compared by identity first, which makes comparisons
+# quick. The caches are bounded.
 
 
 def _acl(value: list[list[Any]] | None) -> Acl:
