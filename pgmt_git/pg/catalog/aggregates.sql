@@ -23,12 +23,7 @@ SELECT p.oid,
        p.proparallel AS parallel,
        pg_catalog.pg_get_userbyid(p.proowner) AS owner,
        pg_catalog.obj_description(p.oid, 'pg_proc') AS comment,
-       CASE WHEN p.proacl IS NOT NULL THEN
-         (SELECT coalesce(json_agg(json_build_array(
-                   CASE WHEN x.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(x.grantee) END,
-                   x.privilege_type, x.is_grantable, pg_catalog.pg_get_userbyid(x.grantor))), '[]')
-            FROM pg_catalog.aclexplode(p.proacl) x)
-       END AS acl
+       p.proacl::pg_catalog.text[] AS acl
   FROM pg_catalog.pg_aggregate a
   JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace

@@ -35,12 +35,7 @@ SELECT a.attrelid AS relid,
        END AS identity_sequence,
        NOT a.attislocal AS inherited,
        ds.description AS comment,
-       CASE WHEN a.attacl IS NOT NULL THEN
-         (SELECT coalesce(json_agg(json_build_array(
-                   CASE WHEN x.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(x.grantee) END,
-                   x.privilege_type, x.is_grantable, pg_catalog.pg_get_userbyid(x.grantor))), '[]')
-            FROM pg_catalog.aclexplode(a.attacl) x)
-       END AS acl
+       a.attacl::pg_catalog.text[] AS acl
   FROM pg_catalog.pg_attribute a
   JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -18,12 +18,7 @@ SELECT t.oid,
               ORDER BY c.conname) AS constraints,
        pg_catalog.pg_get_userbyid(t.typowner) AS owner,
        pg_catalog.obj_description(t.oid, 'pg_type') AS comment,
-       CASE WHEN t.typacl IS NOT NULL THEN
-         (SELECT coalesce(json_agg(json_build_array(
-                   CASE WHEN a.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(a.grantee) END,
-                   a.privilege_type, a.is_grantable, pg_catalog.pg_get_userbyid(a.grantor))), '[]')
-            FROM pg_catalog.aclexplode(t.typacl) a)
-       END AS acl
+       t.typacl::pg_catalog.text[] AS acl
   FROM pg_catalog.pg_type t
   JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
   JOIN pg_catalog.pg_type b ON b.oid = t.typbasetype

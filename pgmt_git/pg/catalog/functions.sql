@@ -17,12 +17,7 @@ SELECT p.oid,
               WHERE p.proargmodes IS NULL) AS input_names,
        pg_catalog.pg_get_userbyid(p.proowner) AS owner,
        ds.description AS comment,
-       CASE WHEN p.proacl IS NOT NULL THEN
-         (SELECT coalesce(json_agg(json_build_array(
-                   CASE WHEN a.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(a.grantee) END,
-                   a.privilege_type, a.is_grantable, pg_catalog.pg_get_userbyid(a.grantor))), '[]')
-            FROM pg_catalog.aclexplode(p.proacl) a)
-       END AS acl
+       p.proacl::pg_catalog.text[] AS acl
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
   LEFT JOIN pg_catalog.pg_description ds

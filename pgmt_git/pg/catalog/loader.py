@@ -445,18 +445,57 @@ class _Builder:
 # quick. The caches are bounded.
 
 
-def _acl(value: list[list[Any]] | None) -> Acl:
+def _acl(value: list[str] | None) -> Acl:
+    """An ACL from its ``aclitem[]`` read as text (``grantee=privileges/grantor`` items:
+    deparsed by the server in a fraction of what exploding them into rows costs there, and
+    parsed here once per distinct ACL, most objects sharing a few)."""
     if value is None:
         return None
-    # Sorted as plain tuples (compared in C), in Privilege's own order: its fields'.
-    return _shared_acl(tuple(sorted((grantee, privilege, bool(grantable), grantor)
-                                    for grantee, privilege, grantable, grantor in value)))
+    return _parsed_acl(tuple(value))
+
+
+# aclitem's privilege letters (the server's ACL_ALL_RIGHTS_STR) and aclexplode's names.
+_PRIVILEGES = {"a": "INSERT", "r": "SELECT", "w": "UPDATE", "d": "DELETE", "D": "TRUNCATE",
+               "x": "REFERENCES", "t": "TRIGGER", "X": "EXECUTE", "U": "USAGE", "C": "CREATE",
+               "T": "TEMPORARY", "c": "CONNECT", "s": "SET", "A": "ALTER SYSTEM",
+               "m": "MAINTAIN"}
 
 
 @lru_cache(maxsize=4096)
-def _shared_acl(entries: tuple[tuple[str, str, bool, str], ...]) -> Acl:
-    return tuple(Privilege(*entry) for entry in entries)
+def _parsed_acl(items: tuple[str, ...]) -> Acl:
+    entries = []
+    for item in items:
+        grantee, at = acl_role(item, 0)  # empty: PUBLIC
+        if not item.startswith("=", at):
+            raise ServerError(f"cannot read the ACL item {item!r}")
+        slash = item.index("/", at)  # not inside a name: those come after it, or quoted
+        grantor, end = acl_role(item, slash + 1)
+        privileges = item[at + 1:slash]
+        for index, letter in enumerate(privileges):
+            if letter != "*":
+                entries.append((grantee, _PRIVILEGES[letter],
+                                privileges.startswith("*", index + 1), grantor))
+    # Sorted as plain tuples (compared in C), in Privilege's own order: its fields'.
+    return tuple(Privilege(*entry) for entry in sorted(entries))
 
+
+def acl_role(item: str, start: int) -> tuple[str, int]:
+    """The role name at ``start`` of an ACL item, as the server writes it (double-quoted
+    unless made only of letters, digits and underscores; a quote inside doubled), and where
+    it ends."""
+    if not item.startswith('"', start):
+        end = start
+        while end < len(item) and item[end] not in "=/":
+            end += 1
+        return item[start:end], end
+    parts = []
+    at = start + 1
+    while True:
+        quote = item.index('"', at)
+        parts.append(item[at:quote])
+        if not item.startswith('"', quote + 1):
+            return '"'.join(parts), quote + 1
+        at = quote + 2
 
 _DEFERRABILITY = re.compile(r"( DEFERRABLE)?( INITIALLY DEFERRED)?\Z")
 

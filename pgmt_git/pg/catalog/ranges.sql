@@ -18,12 +18,7 @@ SELECT t.oid,
        r.rngmultitypid AS multirange_oid,
        pg_catalog.pg_get_userbyid(t.typowner) AS owner,
        pg_catalog.obj_description(t.oid, 'pg_type') AS comment,
-       CASE WHEN t.typacl IS NOT NULL THEN
-         (SELECT coalesce(json_agg(json_build_array(
-                   CASE WHEN a.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(a.grantee) END,
-                   a.privilege_type, a.is_grantable, pg_catalog.pg_get_userbyid(a.grantor))), '[]')
-            FROM pg_catalog.aclexplode(t.typacl) a)
-       END AS acl
+       t.typacl::pg_catalog.text[] AS acl
   FROM pg_catalog.pg_range r
   JOIN pg_catalog.pg_type t ON t.oid = r.rngtypid
   JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace

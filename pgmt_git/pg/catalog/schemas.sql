@@ -3,12 +3,7 @@ SELECT n.oid,
        n.nspname AS name,
        pg_catalog.pg_get_userbyid(n.nspowner) AS owner,
        pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment,
-       CASE WHEN n.nspacl IS NOT NULL THEN
-         (SELECT coalesce(json_agg(json_build_array(
-                   CASE WHEN a.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(a.grantee) END,
-                   a.privilege_type, a.is_grantable, pg_catalog.pg_get_userbyid(a.grantor))), '[]')
-            FROM pg_catalog.aclexplode(n.nspacl) a)
-       END AS acl
+       n.nspacl::pg_catalog.text[] AS acl
   FROM pg_catalog.pg_namespace n
  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
    AND n.nspname NOT LIKE 'pg\_toast%'

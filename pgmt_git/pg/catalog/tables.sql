@@ -21,12 +21,7 @@ SELECT c.oid,
               WHERE i.inhrelid = c.oid ORDER BY i.inhseqno) AS parents,
        pg_catalog.pg_get_userbyid(c.relowner) AS owner,
        ds.description AS comment,
-       CASE WHEN c.relacl IS NOT NULL THEN
-         (SELECT coalesce(json_agg(json_build_array(
-                   CASE WHEN a.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(a.grantee) END,
-                   a.privilege_type, a.is_grantable, pg_catalog.pg_get_userbyid(a.grantor))), '[]')
-            FROM pg_catalog.aclexplode(c.relacl) a)
-       END AS acl
+       c.relacl::pg_catalog.text[] AS acl
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_catalog.pg_description ds
