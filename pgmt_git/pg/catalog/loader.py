@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row, namedtuple_row, tuple_row
+from psycopg.rows import namedtuple_row, tuple_row
 
 from pgmt_git.config import Objects, TrackingTable
 from pgmt_git.diff.collector import collector_paused
@@ -163,9 +163,8 @@ def load_catalogs(conns_or_conninfos: SequenceOf[psycopg.Connection | str], *,
     return tuple(results)  # type: ignore[arg-type]  # every slot holds a Catalog now
 
 
-# The largest results (tens of thousands of rows) are read as tuples, a dict per row costing
-# several times the memory: columns as named tuples, dependencies as plain tuples.
-_NAMED_TUPLE_QUERIES = frozenset({"columns"})
+# Rows are read as named tuples (half the cost of a dict per row to make, and less memory),
+# but the dependencies' as plain tuples (the largest results, read by position).
 _TUPLE_QUERIES = frozenset({"depends", "aliases"})
 
 
@@ -187,8 +186,7 @@ def _load(conn: psycopg.Connection, objects_filter: Objects,
             conn.execute("SELECT pg_catalog.set_config('work_mem', '64MB', true)")
             cursors = {}
             for name in QUERY_NAMES:
-                factory = (namedtuple_row if name in _NAMED_TUPLE_QUERIES
-                           else tuple_row if name in _TUPLE_QUERIES else dict_row)
+                factory = tuple_row if name in _TUPLE_QUERIES else namedtuple_row
                 cursor = conn.cursor(row_factory=factory)  # type: ignore[arg-type]
                 cursor.execute(query_text(name))  # type: ignore[arg-type]  # our own files
                 cursors[name] = cursor
@@ -218,8 +216,8 @@ class _Results(Mapping[str, Any]):
 
 def build_catalog(rows: Mapping[str, Iterable[Any]], objects_filter: Objects | None = None,
                   tracking_table: TrackingTable | None = None) -> Catalog:
-    """The catalog from the rows of every query (pure: no database needed), filtered: dicts,
-    but named tuples for ``columns`` and tuples for ``depends`` and ``aliases``. Each
+    """The catalog from the rows of every query (pure: no database needed), filtered: named
+    tuples, but plain tuples for ``depends`` and ``aliases``. Each
     result is asked for once, so ``rows`` may hand each out only once."""
     with collector_paused():
         builder = _Builder()
@@ -249,79 +247,79 @@ class _Builder:
 
     def add_all(self, rows: Mapping[str, Any]) -> None:
         for row in rows["schemas"]:
-            self.add(("pg_namespace", row["oid"], 0), Schema(
-                row["name"], row["comment"], row["owner"], _acl(row["acl"])))
+            self.add(("pg_namespace", row.oid, 0), Schema(
+                row.name, row.comment, row.owner, _acl(row.acl)))
         for row in rows["extensions"]:
-            self.add(("pg_extension", row["oid"], 0), Extension(
-                row["name"], row["schema"], row["version"], row["relocatable"], row["comment"]))
+            self.add(("pg_extension", row.oid, 0), Extension(
+                row.name, row.schema, row.version, row.relocatable, row.comment))
         for row in rows["enums"]:
-            self.add(("pg_type", row["oid"], 0), EnumType(
-                row["schema"], row["name"], tuple(row["labels"]), row["comment"], row["owner"],
-                _acl(row["acl"])))
+            self.add(("pg_type", row.oid, 0), EnumType(
+                row.schema, row.name, tuple(row.labels), row.comment, row.owner,
+                _acl(row.acl)))
         for row in rows["collations"]:
-            self.add(("pg_collation", row["oid"], 0), Collation(
-                row["schema"], row["name"], row["provider"], row["locale"], row["lc_collate"],
-                row["lc_ctype"], row["deterministic"], row["rules"], row["comment"],
-                row["owner"]))
+            self.add(("pg_collation", row.oid, 0), Collation(
+                row.schema, row.name, row.provider, row.locale, row.lc_collate,
+                row.lc_ctype, row.deterministic, row.rules, row.comment,
+                row.owner))
         for row in rows["ranges"]:
-            self.add(("pg_type", row["oid"], 0), RangeType(
-                row["schema"], row["name"], row["subtype"], row["subtype_opclass"],
-                row["collation"], row["canonical"], row["subtype_diff"], row["multirange"],
-                row["comment"], row["owner"], _acl(row["acl"])))
-            if row["multirange_oid"]:
-                self.ids[("pg_type", row["multirange_oid"], 0)] = self.objects[-1].id
+            self.add(("pg_type", row.oid, 0), RangeType(
+                row.schema, row.name, row.subtype, row.subtype_opclass,
+                row.collation, row.canonical, row.subtype_diff, row.multirange,
+                row.comment, row.owner, _acl(row.acl)))
+            if row.multirange_oid:
+                self.ids[("pg_type", row.multirange_oid, 0)] = self.objects[-1].id
         for row in rows["domains"]:
             domain = _domain(row)
-            self.add(("pg_type", row["oid"], 0), domain)
-            for constraint in row["constraints"]:
+            self.add(("pg_type", row.oid, 0), domain)
+            for constraint in row.constraints:
                 self.ids[("pg_constraint", constraint[4], 0)] = domain.id
         for row in rows["sequences"]:
-            self.add(("pg_class", row["oid"], 0), _sequence(row))
+            self.add(("pg_class", row.oid, 0), _sequence(row))
         columns = _columns_by_relation(rows["columns"])
         self.column_names = {relid: {c.attnum: c.name for c in found}
                              for relid, found in columns.items()}
         for row in rows["composites"]:
-            attributes = columns.get(row["relid"], ())
-            composite = CompositeType(row["schema"], row["name"],
-                                      tuple(_column(c) for c in attributes), row["comment"],
-                                      row["owner"], _acl(row["acl"]))
-            self.add(("pg_type", row["oid"], 0), composite)
-            self._register_columns(row["relid"], composite.id)
+            attributes = columns.get(row.relid, ())
+            composite = CompositeType(row.schema, row.name,
+                                      tuple(_column(c) for c in attributes), row.comment,
+                                      row.owner, _acl(row.acl))
+            self.add(("pg_type", row.oid, 0), composite)
+            self._register_columns(row.relid, composite.id)
         for row in rows["tables"]:
-            self._add_relation(row["oid"], _table(row, columns.get(row["oid"], ())))
+            self._add_relation(row.oid, _table(row, columns.get(row.oid, ())))
         for row in rows["views"]:
-            self._add_relation(row["oid"], _view(row, columns.get(row["oid"], ())))
+            self._add_relation(row.oid, _view(row, columns.get(row.oid, ())))
         for row in rows["constraints"]:
             self._add_constraint(row)
         for row in rows["indexes"]:
-            parent = self.relation(row["relid"])
+            parent = self.relation(row.relid)
             if parent is not None:
-                self.add(("pg_class", row["oid"], 0), Index(
-                    parent, row["name"], row["definition"], row["unique"], row["method"],
-                    row["predicate"], row["comment"]))
+                self.add(("pg_class", row.oid, 0), Index(
+                    parent, row.name, row.definition, row.unique, row.method,
+                    row.predicate, row.comment))
         for row in rows["functions"]:
-            self.add(("pg_proc", row["oid"], 0), _function(row))
+            self.add(("pg_proc", row.oid, 0), _function(row))
         for row in rows["aggregates"]:
-            self.add(("pg_proc", row["oid"], 0), _aggregate(row))
+            self.add(("pg_proc", row.oid, 0), _aggregate(row))
         for row in rows["triggers"]:
-            parent = self.relation(row["relid"])
+            parent = self.relation(row.relid)
             if parent is not None:
-                self.add(("pg_trigger", row["oid"], 0), Trigger(
-                    parent, row["name"], row["definition"], row["enabled"], row["comment"]))
+                self.add(("pg_trigger", row.oid, 0), Trigger(
+                    parent, row.name, row.definition, row.enabled, row.comment))
         for row in rows["event_triggers"]:
-            function = self.ids.get(("pg_proc", row["function_oid"], 0))
+            function = self.ids.get(("pg_proc", row.function_oid, 0))
             if function is not None:
-                self.add(("pg_event_trigger", row["oid"], 0), EventTrigger(
-                    row["name"], row["event"], function, tuple(row["tags"]), row["enabled"],
-                    row["comment"]))
+                self.add(("pg_event_trigger", row.oid, 0), EventTrigger(
+                    row.name, row.event, function, tuple(row.tags), row.enabled,
+                    row.comment))
         for row in rows["default_privileges"]:
             self.objects.append(_default_privileges(row))
         for row in rows["policies"]:
-            parent = self.relation(row["relid"])
+            parent = self.relation(row.relid)
             if parent is not None:
-                self.add(("pg_policy", row["oid"], 0), Policy(
-                    parent, row["name"], row["permissive"], row["command"],
-                    tuple(row["roles"]), row["using"], row["with_check"], row["comment"]))
+                self.add(("pg_policy", row.oid, 0), Policy(
+                    parent, row.name, row.permissive, row.command,
+                    tuple(row.roles), row.using, row.with_check, row.comment))
 
     def _add_relation(self, oid: int, obj: DbObject) -> None:
         self.add(("pg_class", oid, 0), obj)
@@ -333,27 +331,27 @@ class _Builder:
         self.ids[("pg_class", oid, 0)] = relation
         self.column_owners[oid] = relation
 
-    def _add_constraint(self, row: dict[str, Any]) -> None:
-        parent = self.relation(row["relid"])
+    def _add_constraint(self, row: Any) -> None:
+        parent = self.relation(row.relid)
         if parent is None:
             return
-        kind = ConstraintType(row["type"])
-        columns = self._names(row["relid"], row["columns"])
+        kind = ConstraintType(row.type)
+        columns = self._names(row.relid, row.columns)
         foreign_key = None
         if kind is ConstraintType.FOREIGN_KEY:
             foreign_key = ForeignKey(
-                ObjectId(Kind.TABLE, row["ref_schema"], row["ref_table"]), columns,
-                self._names(row["ref_relid"], row["ref_columns"]), row["on_update"],
-                row["on_delete"], row["match"])
-        definition = row["definition"]
-        if row["index_options"]:
-            definition = with_storage_parameters(definition, row["index_options"])
+                ObjectId(Kind.TABLE, row.ref_schema, row.ref_table), columns,
+                self._names(row.ref_relid, row.ref_columns), row.on_update,
+                row.on_delete, row.match)
+        definition = row.definition
+        if row.index_options:
+            definition = with_storage_parameters(definition, row.index_options)
         constraint = Constraint(
-            parent, row["name"], kind, definition, columns,
-            row["validated"], row["deferrable"], row["deferred"], foreign_key, row["comment"])
-        self.add(("pg_constraint", row["oid"], 0), constraint)
-        if constraint.has_index and row["index_oid"]:
-            self.ids[("pg_class", row["index_oid"], 0)] = constraint.id
+            parent, row.name, kind, definition, columns,
+            row.validated, row.deferrable, row.deferred, foreign_key, row.comment)
+        self.add(("pg_constraint", row.oid, 0), constraint)
+        if constraint.has_index and row.index_oid:
+            self.ids[("pg_class", row.index_oid, 0)] = constraint.id
 
     def _names(self, relid: int, attnums: list[int] | None) -> tuple[str, ...]:
         """Column names of a relation from attribute numbers (a constraint's keys)."""
@@ -510,31 +508,31 @@ def with_storage_parameters(definition: str, options: list[str]) -> str:
     return f"{definition[:cut]} WITH ({parameters}){definition[cut:]}"
 
 
-def _default_privileges(row: dict[str, Any]) -> DefaultPrivileges:
-    acl = set(_acl(row["acl"]) or ())
-    baseline = set(_acl(row["baseline"]) or ())
-    return DefaultPrivileges(row["role"], row["schema"], row["object_type"],
+def _default_privileges(row: Any) -> DefaultPrivileges:
+    acl = set(_acl(row.acl) or ())
+    baseline = set(_acl(row.baseline) or ())
+    return DefaultPrivileges(row.role, row.schema, row.object_type,
                              tuple(sorted(acl - baseline)), tuple(sorted(baseline - acl)),
                              tuple(sorted(baseline)))
 
 
-def _domain(row: dict[str, Any]) -> Domain:
+def _domain(row: Any) -> Domain:
     constraints = tuple(DomainConstraint(name, definition, validated, comment)
-                        for name, definition, validated, comment, _ in row["constraints"])
-    return Domain(row["schema"], row["name"], row["base_type"], row["default"],
-                  row["not_null"], row["collation"], constraints, row["comment"], row["owner"],
-                  _acl(row["acl"]))
+                        for name, definition, validated, comment, _ in row.constraints)
+    return Domain(row.schema, row.name, row.base_type, row.default,
+                  row.not_null, row.collation, constraints, row.comment, row.owner,
+                  _acl(row.acl))
 
 
-def _sequence(row: dict[str, Any]) -> Sequence:
+def _sequence(row: Any) -> Sequence:
     owned_by = None
-    if row["owned_by"]:
-        schema, table, column = row["owned_by"]
+    if row.owned_by:
+        schema, table, column = row.owned_by
         owned_by = column_id(ObjectId(Kind.TABLE, schema, table), column)
-    options = SequenceOptions(row["data_type"], row["start"], row["increment"],
-                              row["min_value"], row["max_value"], row["cache"], row["cycle"])
-    return Sequence(row["schema"], row["name"], options, owned_by, row["unlogged"],
-                    row["comment"], row["owner"], _acl(row["acl"]))
+    options = SequenceOptions(row.data_type, row.start, row.increment,
+                              row.min_value, row.max_value, row.cache, row.cycle)
+    return Sequence(row.schema, row.name, options, owned_by, row.unlogged,
+                    row.comment, row.owner, _acl(row.acl))
 
 
 def _columns_by_relation(rows: Iterable[Any]) -> dict[int, tuple[Any, ...]]:
@@ -566,67 +564,67 @@ def _shared_column(name: str, type_: str, not_null: bool, default: str | None,
                   inherited)
 
 
-def _table(row: dict[str, Any], columns: Iterable[Any]) -> Table:
-    parents = tuple(ObjectId(Kind.TABLE, schema, name) for schema, name in row["parents"])
-    partition_of = parents[0] if row["is_partition"] and parents else None
+def _table(row: Any, columns: Iterable[Any]) -> Table:
+    parents = tuple(ObjectId(Kind.TABLE, schema, name) for schema, name in row.parents)
+    partition_of = parents[0] if row.is_partition and parents else None
     return Table(
-        row["schema"], row["name"], tuple(_column(c) for c in columns), row["unlogged"],
-        tuple(row["reloptions"]), row["rls_enabled"], row["rls_forced"],
-        ReplicaIdentity(row["replica_identity"]), row["replica_identity_index"],
-        row["partition_key"], partition_of, row["partition_bound"],
-        () if partition_of is not None else parents, row["comment"], row["owner"],
-        _acl(row["acl"]))
+        row.schema, row.name, tuple(_column(c) for c in columns), row.unlogged,
+        tuple(row.reloptions), row.rls_enabled, row.rls_forced,
+        ReplicaIdentity(row.replica_identity), row.replica_identity_index,
+        row.partition_key, partition_of, row.partition_bound,
+        () if partition_of is not None else parents, row.comment, row.owner,
+        _acl(row.acl))
 
 
-def _view(row: dict[str, Any], columns: Iterable[Any]) -> View | MaterializedView:
+def _view(row: Any, columns: Iterable[Any]) -> View | MaterializedView:
     cols = tuple(_column(c) for c in columns)
-    if row["relkind"] == "m":
-        return MaterializedView(row["schema"], row["name"], row["definition"], cols,
-                                tuple(row["options"]), row["populated"], row["comment"],
-                                row["owner"], _acl(row["acl"]))
-    return View(row["schema"], row["name"], row["definition"], cols, tuple(row["options"]),
-                row["comment"], row["owner"], _acl(row["acl"]))
+    if row.relkind == "m":
+        return MaterializedView(row.schema, row.name, row.definition, cols,
+                                tuple(row.options), row.populated, row.comment,
+                                row.owner, _acl(row.acl))
+    return View(row.schema, row.name, row.definition, cols, tuple(row.options),
+                row.comment, row.owner, _acl(row.acl))
 
 
 _FINAL_MODIFY = {"r": "READ_ONLY", "s": "SHAREABLE", "w": "READ_WRITE"}
 _PARALLEL = {"s": "SAFE", "r": "RESTRICTED", "u": "UNSAFE"}
 
 
-def aggregate_definition(row: dict[str, Any]) -> str:
+def aggregate_definition(row: Any) -> str:
     """CREATE OR REPLACE AGGREGATE text from pg_aggregate's parts (defaults left out)."""
-    options = [f"SFUNC = {row['sfunc']}", f"STYPE = {row['stype']}"]
-    if row["sspace"]:
-        options.append(f"SSPACE = {row['sspace']}")
-    if row["finalfunc"]:
-        options.append(f"FINALFUNC = {row['finalfunc']}")
-        if row["finalfunc_extra"]:
+    options = [f"SFUNC = {row.sfunc}", f"STYPE = {row.stype}"]
+    if row.sspace:
+        options.append(f"SSPACE = {row.sspace}")
+    if row.finalfunc:
+        options.append(f"FINALFUNC = {row.finalfunc}")
+        if row.finalfunc_extra:
             options.append("FINALFUNC_EXTRA")
-        default_modify = "r" if row["aggkind"] == "n" else "w"
-        if row["finalfunc_modify"] != default_modify:
-            options.append(f"FINALFUNC_MODIFY = {_FINAL_MODIFY[row['finalfunc_modify']]}")
+        default_modify = "r" if row.aggkind == "n" else "w"
+        if row.finalfunc_modify != default_modify:
+            options.append(f"FINALFUNC_MODIFY = {_FINAL_MODIFY[row.finalfunc_modify]}")
     for key in ("combinefunc", "serialfunc", "deserialfunc"):
-        if row[key]:
-            options.append(f"{key.upper()} = {row[key]}")
-    if row["initcond"] is not None:
-        options.append(f"INITCOND = {quote_literal(row['initcond'])}")
-    if row["sortop"]:
-        options.append(f"SORTOP = OPERATOR({row['sortop'].split('(')[0]})")
-    if row["parallel"] != "u":
-        options.append(f"PARALLEL = {_PARALLEL[row['parallel']]}")
-    if row["aggkind"] == "h":
+        if getattr(row, key):
+            options.append(f"{key.upper()} = {getattr(row, key)}")
+    if row.initcond is not None:
+        options.append(f"INITCOND = {quote_literal(row.initcond)}")
+    if row.sortop:
+        options.append(f"SORTOP = OPERATOR({row.sortop.split('(')[0]})")
+    if row.parallel != "u":
+        options.append(f"PARALLEL = {_PARALLEL[row.parallel]}")
+    if row.aggkind == "h":
         options.append("HYPOTHETICAL")
-    arguments = row["arguments"] or "*"
-    head = f"CREATE OR REPLACE AGGREGATE {qualified(row['schema'], row['name'])}({arguments})"
+    arguments = row.arguments or "*"
+    head = f"CREATE OR REPLACE AGGREGATE {qualified(row.schema, row.name)}({arguments})"
     return head + " (\n    " + ",\n    ".join(options) + "\n)"
 
 
-def _aggregate(row: dict[str, Any]) -> Function:
-    return Function(row["schema"], row["name"], row["args"], FunctionKind.AGGREGATE,
-                    aggregate_definition(row), row["result"], row["arguments"], (),
-                    row["comment"], row["owner"], _acl(row["acl"]))
+def _aggregate(row: Any) -> Function:
+    return Function(row.schema, row.name, row.args, FunctionKind.AGGREGATE,
+                    aggregate_definition(row), row.result, row.arguments, (),
+                    row.comment, row.owner, _acl(row.acl))
 
 
-def _function(row: dict[str, Any]) -> Function:
-    return Function(row["schema"], row["name"], row["args"], FunctionKind(row["kind"]),
-                    row["definition"], row["result"], row["arguments"],
-                    tuple(row["input_names"]), row["comment"], row["owner"], _acl(row["acl"]))
+def _function(row: Any) -> Function:
+    return Function(row.schema, row.name, row.args, FunctionKind(row.kind),
+                    row.definition, row.result, row.arguments,
+                    tuple(row.input_names), row.comment, row.owner, _acl(row.acl))
