@@ -25,5 +25,5 @@ def diff_catalogs(old: Catalog, new: Catalog, *, options: DiffOptions = DiffOpti
         changes = diff(old, new, options)
         hints = frozenset(hints)
         if hints:
-            new = Catalog(new.objects, new.depends | hints)
+            new = Catalog(new.objects, new.depends | hints, in_order=True)
         return order_changes(changes, old, new)

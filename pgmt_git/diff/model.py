@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, InitVar, dataclass, field, fields
 from types import MappingProxyType
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, Union, overload
@@ -697,10 +697,14 @@ class Catalog:
         init=False, repr=False, compare=False)
     _by_kind: Mapping[Kind, Mapping[ObjectId, DbObject]] = field(
         init=False, repr=False, compare=False)
+    # True when ``objects`` come in catalog order already (another catalog's, handed over
+    # from the process that read it): they are not sorted again.
+    in_order: InitVar[bool] = False
 
-    def __post_init__(self) -> None:
-        objects = MappingProxyType(dict(sorted(self.objects.items(),
-                                               key=lambda item: item[0].sort_key())))
+    def __post_init__(self, in_order: bool) -> None:
+        items = self.objects.items()
+        objects = MappingProxyType(dict(
+            items if in_order else sorted(items, key=lambda item: item[0].sort_key())))
         object.__setattr__(self, "objects", objects)
         object.__setattr__(self, "depends", frozenset(self.depends))
         children: dict[ObjectId, list[ObjectId]] = {}

@@ -83,7 +83,8 @@ def without_tracking_schema(catalog: Catalog, schema: str) -> Catalog:
     if any(o.schema == schema for o in catalog if o != oid):
         return catalog
     kept = {o: obj for o, obj in catalog.objects.items() if o != oid}
-    return Catalog(kept, frozenset((a, b) for a, b in catalog.depends if oid not in (a, b)))
+    return Catalog(kept, frozenset((a, b) for a, b in catalog.depends if oid not in (a, b)),
+                   in_order=True)
 
 
 def touched(change: Change) -> set[ObjectId]:

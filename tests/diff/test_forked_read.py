@@ -127,3 +127,13 @@ def test_an_error_that_cannot_travel_becomes_a_server_error() -> None:
     outcome, error = pickle.loads(forked._pickled_error(_Unloadable(7, "bad")))
     assert outcome == "error" and isinstance(error, ServerError)
     assert "_Unloadable: 7: bad" in str(error)
+
+
+def test_a_catalog_in_order_is_the_catalog_sorted(pg_server: Server) -> None:
+    with two_states(pg_server) as conninfos:
+        catalog = load_catalogs(conninfos[:1])[0]
+    shuffled = dict(reversed(list(catalog.objects.items())))
+    assert list(Catalog(shuffled, catalog.depends).objects) == list(catalog.objects)
+    kept = Catalog(dict(catalog.objects), catalog.depends, in_order=True)
+    assert list(kept.objects) == list(catalog.objects)
+    assert kept == catalog

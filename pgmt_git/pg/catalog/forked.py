@@ -69,7 +69,7 @@ class ForkedRead:
         if outcome == "error":
             raise value[0]
         objects, depends = value
-        return Catalog(objects, depends)
+        return Catalog(objects, depends, in_order=True)  # the child's catalog's order
 
     def close(self) -> None:
         """End the child if :meth:`result` was not called (the caller failed first)."""
