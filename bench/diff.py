@@ -144,18 +144,15 @@ def ensure_pgmt_git() -> tuple[Path, str]:
     with its modules compiled."""
     venv = cache_dir() / "bench-pgmt-git-venv"
     python = venv / "bin" / "python"
-    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    steps = [] if python.exists() else [[sys.executable, "-m", "venv", "--clear", str(venv)]]
+    steps = [] if python.exists() else [_new_venv(venv)]
     # This checkout over whatever an earlier run installed, then any dependency missing.
-    steps += [[*pip, "--no-deps", "--force-reinstall", str(ROOT)], [*pip, str(ROOT)]]
+    steps += [[*_pip_install(venv), "--no-deps", "--force-reinstall", str(ROOT)],
+              [*_pip_install(venv), str(ROOT)]]
     print(f"installing this checkout of pgmt-git into {venv} ...", flush=True)
-    for step in steps:
-        done = subprocess.run(step, capture_output=True, text=True)
-        if done.returncode != 0:
-            compile_package()
-            return (Path(sys.executable),
-                    f"this environment's (installing it into {venv} failed: "
-                    f"{tail(done.stderr or done.stdout).strip()})")
+    failure = _run_steps(steps)
+    if failure:
+        compile_package()
+        return Path(sys.executable), f"this environment's (installing it into {venv}: {failure})"
     return python, f"this checkout, installed into {venv}"
 
 
@@ -250,9 +247,20 @@ def _migra_works(migra: Path) -> bool:
 
 
 def _make_migra_venv(venv: Path) -> str | None:
-    steps = ([sys.executable, "-m", "venv", "--clear", str(venv)],
-             [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-              "--disable-pip-version-check", *MIGRA_PACKAGES])
+    return _run_steps([_new_venv(venv), [*_pip_install(venv), *MIGRA_PACKAGES]])
+
+
+def _new_venv(venv: Path) -> list[str]:
+    return [sys.executable, "-m", "venv", "--clear", str(venv)]
+
+
+def _pip_install(venv: Path) -> list[str]:
+    return [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+            "--disable-pip-version-check"]
+
+
+def _run_steps(steps: Sequence[Sequence[str]]) -> str | None:
+    """Run each command in turn, up to the first that fails: None, or what failed."""
     for step in steps:
         done = subprocess.run(step, capture_output=True, text=True)
         if done.returncode != 0:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from pgmt_git.diff.model import Privilege
+from pgmt_git.diff.quoting import quote_ident
 from pgmt_git.errors import ServerError
 from pgmt_git.pg.cache import replayed_state
 from pgmt_git.pg.catalog import load_catalog
@@ -60,25 +61,21 @@ SELECT item::text,
 """
 
 
-def quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 @pytest.fixture
 def odd_roles(pg_server: Server, unique: str) -> Iterator[list[str]]:
     names = [f"{name} {unique}" if " " in name else f"{name}_{unique}" for name in ODD_NAMES]
     with connect(pg_server) as admin:
         for name in names:
-            admin.execute(f"CREATE ROLE {quoted(name)} NOLOGIN")  # type: ignore[arg-type]
+            admin.execute(f"CREATE ROLE {quote_ident(name)} NOLOGIN")  # type: ignore[arg-type]
     yield names
     with connect(pg_server) as admin:
         for name in names:
-            admin.execute(f"DROP ROLE IF EXISTS {quoted(name)}")  # type: ignore[arg-type]
+            admin.execute(f"DROP ROLE IF EXISTS {quote_ident(name)}")  # type: ignore[arg-type]
 
 
 def test_every_acl_item_reads_as_aclexplode_gives_it(pg_server: Server,
                                                      odd_roles: list[str]) -> None:
-    text = SCHEMA.format(**{f"r{n}": quoted(name) for n, name in enumerate(odd_roles)})
+    text = SCHEMA.format(**{f"r{n}": quote_ident(name) for n, name in enumerate(odd_roles)})
     with replayed_state(pg_server, [ReplayInput("schema/a.sql", text, "schema")],
                         cache=False) as state:
         with connect(pg_server, state.dbname) as conn:

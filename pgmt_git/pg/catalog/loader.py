@@ -467,7 +467,7 @@ def _parsed_acl(items: tuple[str, ...]) -> Acl:
         if not item.startswith("=", at):
             raise ServerError(f"cannot read the ACL item {item!r}")
         slash = item.index("/", at)  # not inside a name: those come after it, or quoted
-        grantor, end = acl_role(item, slash + 1)
+        grantor, _ = acl_role(item, slash + 1)
         privileges = item[at + 1:slash]
         for index, letter in enumerate(privileges):
             if letter != "*":
