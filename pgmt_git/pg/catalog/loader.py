@@ -170,8 +170,10 @@ _TUPLE_QUERIES = frozenset({"depends", "aliases"})
 
 def _load(conn: psycopg.Connection, objects_filter: Objects,
           tracking_table: TrackingTable) -> Catalog:
-    """Every query is sent at once (pipeline mode): the server runs them back to back while
-    the builder turns the results that have arrived into objects."""
+    """Every query is sent at once (pipeline mode: one round trip, the server runs them back
+    to back). psycopg hands out the first result only once the last has arrived, so the
+    builder starts when the server is done; with two catalogs read at once, the other
+    catalog's work fills that time (docs/diff.md, Performance)."""
     version = conn.info.server_version
     if version < MIN_SERVER_VERSION:
         raise ServerError(f"cannot read the catalog of {conn.info.dbname}: it runs PostgreSQL "
