@@ -83,10 +83,13 @@ def test_embedded_server_is_reused(started: ServerInfo) -> None:
 
 
 def test_embedded_server_never_runs_as_root(started: ServerInfo) -> None:
+    # The backend's /proc entry is read while its connection is open: once closed, the
+    # backend exits and the entry may be gone.
     with connect(embedded_server(started)) as conn:
         row = conn.execute("SELECT pg_backend_pid()").fetchone()
-    assert row is not None
-    owner = Path(f"/proc/{row[0]}").stat().st_uid if Path("/proc").is_dir() else os.geteuid()
+        assert row is not None
+        owner = (Path(f"/proc/{row[0]}").stat().st_uid if Path("/proc").is_dir()
+                 else os.geteuid())
     if os.geteuid() == 0:
         assert owner != 0
         assert started.os_user is not None
