@@ -18,9 +18,12 @@ from pgmt_git.diff.model import (
     DbObject,
     DefaultPrivileges,
     Kind,
+    MaterializedView,
     ObjectId,
     Privilege,
     Sequence,
+    Table,
+    View,
     column_id,
 )
 
@@ -75,34 +78,43 @@ def diff_owners(ctx: DiffContext) -> None:
 def diff_privileges(ctx: DiffContext) -> None:
     """Runs after everything else: it must know which objects the migration (re)creates."""
     created = {oid for change in ctx.changes for oid in change.creates}
+    old_objects = ctx.old.objects
     for oid, new in ctx.new.objects.items():
-        if isinstance(new, DefaultPrivileges):
+        new_acl = getattr(new, "acl", _NO_ACL)
+        if new_acl is _NO_ACL or isinstance(new, DefaultPrivileges):
             continue
-        if not hasattr(new, "acl"):
-            continue
-        old = None if oid in created else ctx.old.get(oid)
-        owners = frozenset(o for o in (getattr(new, "owner", ""), getattr(old, "owner", ""))
-                           if o)
+        old = None if oid in created else old_objects.get(oid)
         # The same ACL on both sides leaves the same effective entries: nothing to do
         # (most objects, and a comparison costs less than the entries).
-        if old is None or getattr(old, "acl", None) != getattr(new, "acl", None):
+        if old is None or getattr(old, "acl", None) != new_acl:
+            owners = _owners(new, old)
             base = (effective(getattr(old, "acl", None), oid.kind, owners) if old is not None
                     else _PUBLIC_DEFAULTS.get(oid.kind, frozenset()))
-            emit_acl_changes(ctx, oid, base, effective(getattr(new, "acl", None), oid.kind,
-                                                       owners))
-        _diff_column_privileges(ctx, new, old, created, owners)
+            emit_acl_changes(ctx, oid, base, effective(new_acl, oid.kind, owners))
+        if isinstance(new, (Table, View, MaterializedView)):
+            _diff_column_privileges(ctx, new, old, created)
     _diff_default_privileges(ctx)
 
 
-def _diff_column_privileges(ctx: DiffContext, new: DbObject, old: DbObject | None,
-                            created: set[ObjectId], owners: frozenset[str]) -> None:
-    granted = {c.name: c for c in columns_of(old) if c.acl is not None}
-    for column in columns_of(new):
+_NO_ACL = object()  # an object of a kind without privileges
+
+
+def _owners(new: DbObject, old: DbObject | None) -> frozenset[str]:
+    return frozenset(o for o in (getattr(new, "owner", ""), getattr(old, "owner", "")) if o)
+
+
+def _diff_column_privileges(ctx: DiffContext, new: Table | View | MaterializedView,
+                            old: DbObject | None, created: set[ObjectId]) -> None:
+    old_columns = columns_of(old)
+    granted = {c.name: c for c in old_columns if c.acl is not None}
+    if not granted and all(c.acl is None for c in new.columns):
+        return  # no column privileges on either side (the usual case)
+    owners = _owners(new, old)
+    for column in new.columns:
         previous = granted.get(column.name)
         if column.acl is None and previous is None:
-            continue  # no column privileges on either side (the usual case)
-        previous = previous or next((c for c in columns_of(old) if c.name == column.name),
-                                    None)
+            continue
+        previous = previous or next((c for c in old_columns if c.name == column.name), None)
         cid = column_id(new.id, column.name)
         base: frozenset[Entry] = frozenset()
         if previous is not None and cid not in created and new.id not in created:
