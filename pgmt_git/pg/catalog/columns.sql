@@ -17,22 +17,7 @@ SELECT a.attrelid AS relid,
             JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
            WHERE co.oid = a.attcollation)
        END AS collation,
-       a.attidentity AS identity,
-       -- Looked up for identity columns only (a join would cost every column).
-       CASE WHEN a.attidentity <> '' THEN
-         (SELECT json_build_array(sn.nspname, sc.relname,
-                                  pg_catalog.format_type(s.seqtypid, NULL), s.seqstart,
-                                  s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle)
-            FROM pg_catalog.pg_depend sd
-            JOIN pg_catalog.pg_sequence s ON s.seqrelid = sd.objid
-            JOIN pg_catalog.pg_class sc ON sc.oid = s.seqrelid
-            JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace
-           WHERE sd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
-             AND sd.refobjid = a.attrelid AND sd.refobjsubid = a.attnum
-             AND sd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-             AND sd.deptype = 'i'
-           LIMIT 1)
-       END AS identity_sequence,
+       a.attidentity AS identity,  -- its sequence: identities.sql
        NOT a.attislocal AS inherited,
        ds.description AS comment,
        a.attacl::pg_catalog.text[] AS acl

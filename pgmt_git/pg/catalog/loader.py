@@ -71,7 +71,7 @@ __all__ = ["QUERY_NAMES", "load_catalog", "load_catalogs", "query_text"]
 # In the order the server runs them, which is the order the builder first needs them in
 # (columns before the relations made of them), so it waits as little as possible.
 QUERY_NAMES = ("schemas", "extensions", "enums", "collations", "ranges", "domains",
-               "sequences", "columns", "composites", "tables", "views", "constraints",
+               "sequences", "identities", "columns", "composites", "tables", "views", "constraints",
                "indexes", "functions", "aggregates", "triggers", "event_triggers",
                "default_privileges", "policies", "depends", "aliases")
 
@@ -277,20 +277,23 @@ class _Builder:
                 self.ids[("pg_constraint", constraint[4], 0)] = domain.id
         for row in rows["sequences"]:
             self.add(("pg_class", row.oid, 0), _sequence(row))
+        identities = {(row.relid, row.attnum): row for row in rows["identities"]}
         columns = _columns_by_relation(rows["columns"])
         self.column_names = {relid: {c.attnum: c.name for c in found}
                              for relid, found in columns.items()}
+
+        def columns_of(relid: int) -> tuple[Column, ...]:
+            return _columns(columns.get(relid, ()), identities)
+
         for row in rows["composites"]:
-            attributes = columns.get(row.relid, ())
-            composite = CompositeType(row.schema, row.name,
-                                      tuple(_column(c) for c in attributes), row.comment,
-                                      row.owner, _acl(row.acl))
+            composite = CompositeType(row.schema, row.name, columns_of(row.relid),
+                                      row.comment, row.owner, _acl(row.acl))
             self.add(("pg_type", row.oid, 0), composite)
             self._register_columns(row.relid, composite.id)
         for row in rows["tables"]:
-            self._add_relation(row.oid, _table(row, columns.get(row.oid, ())))
+            self._add_relation(row.oid, _table(row, columns_of(row.oid)))
         for row in rows["views"]:
-            self._add_relation(row.oid, _view(row, columns.get(row.oid, ())))
+            self._add_relation(row.oid, _view(row, columns_of(row.oid)))
         for row in rows["constraints"]:
             self._add_constraint(row)
         for row in rows["indexes"]:
@@ -545,14 +548,25 @@ def _columns_by_relation(rows: Iterable[Any]) -> dict[int, tuple[Any, ...]]:
     return {relid: tuple(found) for relid, found in grouped.items()}
 
 
-def _column(row: Any) -> Column:
+def _columns(rows: Iterable[Any], identities: Mapping[tuple[int, int], Any],
+             ) -> tuple[Column, ...]:
+    """A relation's columns from its rows of ``columns.sql``, with ``identities.sql``'s rows
+    by (relid, attnum)."""
+    return tuple(_column(row, identities) for row in rows)
+
+
+def _column(row: Any, identities: Mapping[tuple[int, int], Any]) -> Column:
     if not row.identity and row.acl is None:  # nearly every column
         return _shared_column(row.name, row.type, row.not_null, row.default, row.collation,
                               row.generated, row.comment, row.inherited)
     identity = None
     if row.identity:
-        schema, name, *options = row.identity_sequence
-        identity = Identity(row.identity == "a", schema, name, SequenceOptions(*options))
+        sequence = identities[(row.relid, row.attnum)]
+        identity = Identity(row.identity == "a", sequence.schema, sequence.name,
+                            SequenceOptions(sequence.data_type, sequence.start,
+                                            sequence.increment, sequence.min_value,
+                                            sequence.max_value, sequence.cache,
+                                            sequence.cycle))
     return Column(row.name, row.type, row.not_null, row.default, row.collation,
                   identity, row.generated, row.comment,
                   None if row.acl is None else _acl(row.acl), row.inherited)
@@ -566,11 +580,11 @@ def _shared_column(name: str, type_: str, not_null: bool, default: str | None,
                   inherited)
 
 
-def _table(row: Any, columns: Iterable[Any]) -> Table:
+def _table(row: Any, columns: tuple[Column, ...]) -> Table:
     parents = tuple(ObjectId(Kind.TABLE, schema, name) for schema, name in row.parents)
     partition_of = parents[0] if row.is_partition and parents else None
     return Table(
-        row.schema, row.name, tuple(_column(c) for c in columns), row.unlogged,
+        row.schema, row.name, columns, row.unlogged,
         tuple(row.reloptions), row.rls_enabled, row.rls_forced,
         ReplicaIdentity(row.replica_identity), row.replica_identity_index,
         row.partition_key, partition_of, row.partition_bound,
@@ -578,8 +592,7 @@ def _table(row: Any, columns: Iterable[Any]) -> Table:
         _acl(row.acl))
 
 
-def _view(row: Any, columns: Iterable[Any]) -> View | MaterializedView:
-    cols = tuple(_column(c) for c in columns)
+def _view(row: Any, cols: tuple[Column, ...]) -> View | MaterializedView:
     if row.relkind == "m":
         return MaterializedView(row.schema, row.name, row.definition, cols,
                                 tuple(row.options), row.populated, row.comment,
