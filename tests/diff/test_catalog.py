@@ -8,6 +8,7 @@ from pgmt_git.config import ObjectFilter, Objects, TrackingTable
 from pgmt_git.diff.model import Catalog, Kind, ObjectId, Table, column_id
 from pgmt_git.pg.cache import replayed_state
 from pgmt_git.pg.catalog import load_catalog
+from pgmt_git.pg.catalog import loader
 from pgmt_git.pg.catalog.loader import QUERY_NAMES, query_text, with_storage_parameters
 from pgmt_git.pg.server import Server, connect
 from pgmt_git.project.source import ReplayInput
@@ -36,6 +37,17 @@ def names(catalog: Catalog, kind: Kind) -> list[str]:
 def test_every_query_file_is_packaged() -> None:
     for name in QUERY_NAMES:
         assert query_text(name).strip()
+
+
+def test_catalog_table_oids_are_the_servers(pg_server: Server) -> None:
+    """The loader names pg_depend's catalog tables by OID, from constants."""
+    constants = {name: value for name, value in vars(loader).items()
+                 if name.startswith("PG_") and isinstance(value, int)}
+    assert len(constants) == 10
+    with connect(pg_server) as conn:
+        for name, value in constants.items():
+            found = conn.execute("SELECT %s::regclass::oid", (f"pg_catalog.{name.lower()}",))
+            assert found.fetchone() == (value,), name
 
 
 def test_reads_objects_and_dependencies_by_name(pg_server: Server) -> None:

@@ -1,14 +1,15 @@
--- Dependencies between user objects (OIDs at or above FirstNormalObjectId). Extension
--- membership ('e', 'x') and partition links ('P', 'S') are not ordering dependencies.
+-- Dependencies between user objects (OIDs at or above FirstNormalObjectId), catalog tables
+-- by OID. Extension membership ('e', 'x') and partition links ('P', 'S') are not ordering
+-- dependencies.
 -- Rows the loader would throw away are not sent (about half of them): an object's schema
 -- (the loader adds that edge itself), and internal links between catalog rows that make one
 -- object (a toast table, an identity sequence or a constraint's index and its owner; a
 -- foreign key's triggers; array, row and multirange types; a view's rewrite rule), and a
 -- column default's link to its own column (the default stands for that column).
-SELECT d.classid::pg_catalog.regclass::text AS cls,
+SELECT d.classid AS cls,
        d.objid,
        d.objsubid,
-       d.refclassid::pg_catalog.regclass::text AS refcls,
+       d.refclassid AS refcls,
        d.refobjid,
        d.refobjsubid,
        d.deptype

@@ -75,8 +75,15 @@ QUERY_NAMES = ("schemas", "extensions", "enums", "collations", "ranges", "domain
                "indexes", "functions", "aggregates", "triggers", "event_triggers",
                "default_privileges", "policies", "depends", "aliases")
 
-# (catalog table, oid, sub-object id): how pg_depend names an object.
-CatalogKey = tuple[str, int, int]
+# (catalog table's OID, oid, sub-object id): how pg_depend names an object.
+CatalogKey = tuple[int, int, int]
+# The catalog tables that name objects in pg_depend, by OID: fixed by PostgreSQL's catalog
+# headers, the same in every version (a test checks them against the server). Read as OIDs,
+# not as names: casting two regclass values to text for each dependency row cost the server
+# half of that query's time.
+PG_TYPE, PG_PROC, PG_CLASS = 1247, 1255, 1259
+PG_CONSTRAINT, PG_NAMESPACE, PG_TRIGGER = 2606, 2615, 2620
+PG_EXTENSION, PG_POLICY, PG_COLLATION, PG_EVENT_TRIGGER = 3079, 3256, 3456, 3466
 _UNRESOLVED = ObjectId(Kind.SCHEMA, "", "")  # a key not looked up yet
 
 
@@ -245,38 +252,38 @@ class _Builder:
         self.ids[key] = obj.id
 
     def relation(self, oid: int) -> ObjectId | None:
-        return self.ids.get(("pg_class", oid, 0))
+        return self.ids.get((PG_CLASS, oid, 0))
 
     def add_all(self, rows: Mapping[str, Any]) -> None:
         for row in rows["schemas"]:
-            self.add(("pg_namespace", row.oid, 0), Schema(
+            self.add((PG_NAMESPACE, row.oid, 0), Schema(
                 row.name, row.comment, row.owner, _acl(row.acl)))
         for row in rows["extensions"]:
-            self.add(("pg_extension", row.oid, 0), Extension(
+            self.add((PG_EXTENSION, row.oid, 0), Extension(
                 row.name, row.schema, row.version, row.relocatable, row.comment))
         for row in rows["enums"]:
-            self.add(("pg_type", row.oid, 0), EnumType(
+            self.add((PG_TYPE, row.oid, 0), EnumType(
                 row.schema, row.name, tuple(row.labels), row.comment, row.owner,
                 _acl(row.acl)))
         for row in rows["collations"]:
-            self.add(("pg_collation", row.oid, 0), Collation(
+            self.add((PG_COLLATION, row.oid, 0), Collation(
                 row.schema, row.name, row.provider, row.locale, row.lc_collate,
                 row.lc_ctype, row.deterministic, row.rules, row.comment,
                 row.owner))
         for row in rows["ranges"]:
-            self.add(("pg_type", row.oid, 0), RangeType(
+            self.add((PG_TYPE, row.oid, 0), RangeType(
                 row.schema, row.name, row.subtype, row.subtype_opclass,
                 row.collation, row.canonical, row.subtype_diff, row.multirange,
                 row.comment, row.owner, _acl(row.acl)))
             if row.multirange_oid:
-                self.ids[("pg_type", row.multirange_oid, 0)] = self.objects[-1].id
+                self.ids[(PG_TYPE, row.multirange_oid, 0)] = self.objects[-1].id
         for row in rows["domains"]:
             domain = _domain(row)
-            self.add(("pg_type", row.oid, 0), domain)
+            self.add((PG_TYPE, row.oid, 0), domain)
             for constraint in row.constraints:
-                self.ids[("pg_constraint", constraint[4], 0)] = domain.id
+                self.ids[(PG_CONSTRAINT, constraint[4], 0)] = domain.id
         for row in rows["sequences"]:
-            self.add(("pg_class", row.oid, 0), _sequence(row))
+            self.add((PG_CLASS, row.oid, 0), _sequence(row))
         identities = {(row.relid, row.attnum): row for row in rows["identities"]}
         columns = _columns_by_relation(rows["columns"])
         self.column_names = {relid: {c.attnum: c.name for c in found}
@@ -288,7 +295,7 @@ class _Builder:
         for row in rows["composites"]:
             composite = CompositeType(row.schema, row.name, columns_of(row.relid),
                                       row.comment, row.owner, _acl(row.acl))
-            self.add(("pg_type", row.oid, 0), composite)
+            self.add((PG_TYPE, row.oid, 0), composite)
             self._register_columns(row.relid, composite.id)
         for row in rows["tables"]:
             self._add_relation(row.oid, _table(row, columns_of(row.oid)))
@@ -299,22 +306,22 @@ class _Builder:
         for row in rows["indexes"]:
             parent = self.relation(row.relid)
             if parent is not None:
-                self.add(("pg_class", row.oid, 0), Index(
+                self.add((PG_CLASS, row.oid, 0), Index(
                     parent, row.name, row.definition, row.unique, row.method,
                     row.predicate, row.comment))
         for row in rows["functions"]:
-            self.add(("pg_proc", row.oid, 0), _function(row))
+            self.add((PG_PROC, row.oid, 0), _function(row))
         for row in rows["aggregates"]:
-            self.add(("pg_proc", row.oid, 0), _aggregate(row))
+            self.add((PG_PROC, row.oid, 0), _aggregate(row))
         for row in rows["triggers"]:
             parent = self.relation(row.relid)
             if parent is not None:
-                self.add(("pg_trigger", row.oid, 0), Trigger(
+                self.add((PG_TRIGGER, row.oid, 0), Trigger(
                     parent, row.name, row.definition, row.enabled, row.comment))
         for row in rows["event_triggers"]:
-            function = self.ids.get(("pg_proc", row.function_oid, 0))
+            function = self.ids.get((PG_PROC, row.function_oid, 0))
             if function is not None:
-                self.add(("pg_event_trigger", row.oid, 0), EventTrigger(
+                self.add((PG_EVENT_TRIGGER, row.oid, 0), EventTrigger(
                     row.name, row.event, function, tuple(row.tags), row.enabled,
                     row.comment))
         for row in rows["default_privileges"]:
@@ -322,18 +329,18 @@ class _Builder:
         for row in rows["policies"]:
             parent = self.relation(row.relid)
             if parent is not None:
-                self.add(("pg_policy", row.oid, 0), Policy(
+                self.add((PG_POLICY, row.oid, 0), Policy(
                     parent, row.name, row.permissive, row.command,
                     tuple(row.roles), row.using, row.with_check, row.comment))
 
     def _add_relation(self, oid: int, obj: DbObject) -> None:
-        self.add(("pg_class", oid, 0), obj)
+        self.add((PG_CLASS, oid, 0), obj)
         self._register_columns(oid, obj.id)
 
     def _register_columns(self, oid: int, relation: ObjectId) -> None:
         """Make the relation's columns resolvable (their ids are made when first asked for:
         most columns appear in no dependency)."""
-        self.ids[("pg_class", oid, 0)] = relation
+        self.ids[(PG_CLASS, oid, 0)] = relation
         self.column_owners[oid] = relation
 
     def _add_constraint(self, row: Any) -> None:
@@ -354,9 +361,9 @@ class _Builder:
         constraint = Constraint(
             parent, row.name, kind, definition, columns,
             row.validated, row.deferrable, row.deferred, foreign_key, row.comment)
-        self.add(("pg_constraint", row.oid, 0), constraint)
+        self.add((PG_CONSTRAINT, row.oid, 0), constraint)
         if constraint.has_index and row.index_oid:
-            self.ids[("pg_class", row.index_oid, 0)] = constraint.id
+            self.ids[(PG_CLASS, row.index_oid, 0)] = constraint.id
 
     def _names(self, relid: int, attnums: list[int] | None) -> tuple[str, ...]:
         """Column names of a relation from attribute numbers (a constraint's keys)."""
@@ -425,7 +432,7 @@ class _Builder:
             found = self.ids.get(key)
             if found is not None:
                 return found
-            if key[2] != 0 and key[0] == "pg_class" and key[1] in self.column_owners:
+            if key[2] != 0 and key[0] == PG_CLASS and key[1] in self.column_owners:
                 name = self.column_names[key[1]].get(key[2])
                 if name is not None:
                     found = self.ids[key] = column_id(self.column_owners[key[1]], name)
