@@ -12,7 +12,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from pgmt_git.diff.model import Catalog
+from pgmt_git.config import ObjectFilter, Objects
+from pgmt_git.diff.model import Catalog, Kind, ObjectId, Schema
 from pgmt_git.errors import ServerError
 from pgmt_git.pg.cache import replayed_state
 from pgmt_git.pg.catalog import forked
@@ -67,6 +68,46 @@ def test_a_forked_read_gives_the_catalogs_threads_give(
     assert not same(forked_old, forked_new)
 
 
+def test_objects_the_filters_leave_out_are_left_out_of_the_forked_catalog(
+        pg_server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader hands over every object it makes, as it makes them; those the filters
+    leave out are named at the end and dropped by the caller."""
+    only_users = Objects(exclude=ObjectFilter(schemas=("pg_*", "information_schema"),
+                                              tables=("emails",)))
+    with two_states(pg_server) as conninfos:
+        forked_old, forked_new = load_catalogs(conninfos, objects_filter=only_users)
+        monkeypatch.setenv("PGMT_GIT_NO_FORK", "1")
+        threaded_old, threaded_new = load_catalogs(conninfos, objects_filter=only_users)
+    assert same(forked_old, threaded_old) and same(forked_new, threaded_new)
+    assert ObjectId(Kind.VIEW, "app", "emails") not in forked_old
+    assert ObjectId(Kind.TABLE, "app", "users") in forked_old
+
+
+def _hand_over_half(conninfo: str, handover: forked.Handover) -> None:
+    handover.objects([Schema("app")])
+    raise ServerError("lost the connection halfway")
+
+
+def test_an_error_after_some_objects_were_handed_over_is_raised() -> None:
+    reader = ForkedRead.start("unused", _hand_over_half)
+    with pytest.raises(ServerError, match="lost the connection halfway"):
+        reader.result()
+    reader.close()
+
+
+def _hand_over_what_cannot_travel(conninfo: str, handover: forked.Handover) -> None:
+    handover.objects([Schema("app")])
+    handover.objects([Schema("other", comment=threading.Lock())])  # type: ignore[arg-type]
+
+
+def test_a_batch_that_fails_halfway_is_reported_not_misread() -> None:
+    """The failed batch's bytes are written over: the error is read, not what was left."""
+    reader = ForkedRead.start("unused", _hand_over_what_cannot_travel)
+    with pytest.raises(TypeError, match="pickle"):
+        reader.result()
+    reader.close()
+
+
 def test_work_started_while_reading_runs_once(pg_server: Server) -> None:
     calls = []
     with two_states(pg_server) as conninfos:
@@ -93,7 +134,7 @@ def test_no_fork_while_another_thread_runs() -> None:
         thread.join()
 
 
-def _die(conninfo: str) -> Catalog:
+def _die(conninfo: str, handover: forked.Handover) -> None:
     os._exit(3)
 
 
@@ -104,7 +145,7 @@ def test_a_reader_that_dies_is_reported_not_waited_for() -> None:
     reader.close()  # nothing left to end
 
 
-def _sleep(conninfo: str) -> Catalog:
+def _sleep(conninfo: str, handover: forked.Handover) -> None:
     time.sleep(60)
     raise AssertionError("not ended")
 

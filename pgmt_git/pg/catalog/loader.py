@@ -18,7 +18,7 @@ from collections.abc import Sequence as SequenceOf
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import psycopg
 from psycopg.rows import namedtuple_row, tuple_row
@@ -63,7 +63,8 @@ from pgmt_git.diff.model import (
 from pgmt_git.diff.quoting import qualified, quote_literal
 from pgmt_git.errors import ServerError
 from pgmt_git.pg.catalog.filtering import managed_objects
-from pgmt_git.pg.catalog.forked import ForkedRead, forking_allowed
+from pgmt_git.pg.catalog.forked import ForkedRead, Handover, forking_allowed
+from pgmt_git.pg.catalog.structure import Edge, structural_edges
 from pgmt_git.pg import MIN_SERVER_VERSION
 
 __all__ = ["QUERY_NAMES", "load_catalog", "load_catalogs", "query_text"]
@@ -85,6 +86,7 @@ PG_TYPE, PG_PROC, PG_CLASS = 1247, 1255, 1259
 PG_CONSTRAINT, PG_NAMESPACE, PG_TRIGGER = 2606, 2615, 2620
 PG_EXTENSION, PG_POLICY, PG_COLLATION, PG_EVENT_TRIGGER = 3079, 3256, 3456, 3466
 _UNRESOLVED = ObjectId(Kind.SCHEMA, "", "")  # a key not looked up yet
+_EDGE_BATCH = 4096  # dependencies handed over at a time
 
 
 _QUERIES = Path(__file__).parent  # the package is installed as files (importlib.resources
@@ -101,6 +103,14 @@ def load_catalog(conn_or_conninfo: psycopg.Connection | str, *,
     """The catalog of a database: a connection (idle, not inside a transaction) or a libpq
     connection string. ``objects_filter`` defaults to pgmt's (every schema but ``pg_*`` and
     information_schema); the migration tracking tables are always left out."""
+    return Catalog(*_read(conn_or_conninfo, objects_filter, tracking_table))
+
+
+def _read(conn_or_conninfo: psycopg.Connection | str, objects_filter: Objects | None,
+          tracking_table: TrackingTable | None, receiver: Receiver | None = None,
+          ) -> tuple[dict[ObjectId, DbObject], frozenset[Edge]]:
+    """A catalog's managed objects and dependencies, or, with a ``receiver``, nothing (it is
+    handed the parts, :func:`_built`)."""
     objects_filter = Objects() if objects_filter is None else objects_filter
     tracking_table = TrackingTable() if tracking_table is None else tracking_table
     if isinstance(conn_or_conninfo, str):
@@ -109,9 +119,9 @@ def load_catalog(conn_or_conninfo: psycopg.Connection | str, *,
         except psycopg.OperationalError as exc:
             raise ServerError(f"cannot connect to read the catalog: {exc}") from exc
         with conn, collector_paused():
-            return _load(conn, objects_filter, tracking_table)
+            return _load(conn, objects_filter, tracking_table, receiver)
     with collector_paused():
-        return _load(conn_or_conninfo, objects_filter, tracking_table)
+        return _load(conn_or_conninfo, objects_filter, tracking_table, receiver)
 
 
 def load_catalogs(conns_or_conninfos: SequenceOf[psycopg.Connection | str], *,
@@ -130,13 +140,20 @@ def load_catalogs(conns_or_conninfos: SequenceOf[psycopg.Connection | str], *,
     def read(conn: psycopg.Connection | str) -> Catalog:
         return load_catalog(conn, objects_filter=objects_filter, tracking_table=tracking_table)
 
+    def read_handing_over(conninfo: str, handover: Handover) -> None:
+        _read(conninfo, objects_filter, tracking_table, handover)
+
     first = conns_or_conninfos[0] if conns_or_conninfos else None
-    if len(conns_or_conninfos) >= 2 and isinstance(first, str) and forking_allowed():
-        forked = ForkedRead.start(first, read)
+    if len(conns_or_conninfos) == 2 and isinstance(first, str) and forking_allowed():
+        forked = ForkedRead.start(first, read_handing_over)
         try:
-            rest = load_catalogs(conns_or_conninfos[1:], objects_filter=objects_filter,
-                                 tracking_table=tracking_table, while_reading=while_reading)
-            return (forked.result(), *rest)
+            if while_reading is not None:
+                while_reading()
+            parts = _read(conns_or_conninfos[1], objects_filter, tracking_table)
+            # This catalog is put in order while the child finishes its own.
+            own: list[Catalog] = []
+            handed = forked.result(meanwhile=lambda: own.append(Catalog(*parts)))
+            return handed, own[0]
         finally:
             forked.close()
     if len(conns_or_conninfos) < 2:
@@ -175,8 +192,8 @@ def load_catalogs(conns_or_conninfos: SequenceOf[psycopg.Connection | str], *,
 _TUPLE_QUERIES = frozenset({"depends", "aliases"})
 
 
-def _load(conn: psycopg.Connection, objects_filter: Objects,
-          tracking_table: TrackingTable) -> Catalog:
+def _load(conn: psycopg.Connection, objects_filter: Objects, tracking_table: TrackingTable,
+          receiver: Receiver | None) -> tuple[dict[ObjectId, DbObject], frozenset[Edge]]:
     """Every query is sent at once (pipeline mode: one round trip, the server runs them back
     to back). psycopg hands out the first result only once the last has arrived, so the
     builder starts when the server is done; with two catalogs read at once, the other
@@ -199,7 +216,7 @@ def _load(conn: psycopg.Connection, objects_filter: Objects,
                 cursor = conn.cursor(row_factory=factory)  # type: ignore[arg-type]
                 cursor.execute(query_text(name))  # type: ignore[arg-type]  # our own files
                 cursors[name] = cursor
-            return build_catalog(_Results(cursors), objects_filter, tracking_table)
+            return _built(_Results(cursors), objects_filter, tracking_table, receiver)
 
 
 class _Results(Mapping[str, Any]):
@@ -228,8 +245,16 @@ def build_catalog(rows: Mapping[str, Iterable[Any]], objects_filter: Objects | N
     """The catalog from the rows of every query (pure: no database needed), filtered: named
     tuples, but plain tuples for ``depends`` and ``aliases``. Each
     result is asked for once, so ``rows`` may hand each out only once."""
+    return Catalog(*_built(rows, objects_filter, tracking_table))
+
+
+def _built(rows: Mapping[str, Iterable[Any]], objects_filter: Objects | None,
+           tracking_table: TrackingTable | None, receiver: Receiver | None = None,
+           ) -> tuple[dict[ObjectId, DbObject], frozenset[Edge]]:
+    """The managed objects and their dependencies; or, with a ``receiver``, nothing: it is
+    handed the parts as they are made, and puts them together itself."""
     with collector_paused():
-        builder = _Builder()
+        builder = _Builder(receiver)
         builder.add_all(rows)
         found = {obj.id: obj for obj in builder.objects}
         if len(found) != len(builder.objects):
@@ -237,11 +262,31 @@ def build_catalog(rows: Mapping[str, Iterable[Any]], objects_filter: Objects | N
         kept = managed_objects(found, objects_filter or Objects(),
                                tracking_table or TrackingTable())
         left_out = found.keys() - kept.keys()
-        return Catalog(kept, builder.edges(rows["depends"], rows["aliases"], left_out))
+        batches = builder.edge_batches(rows["depends"], rows["aliases"], left_out)
+        if receiver is not None:
+            receiver.left_out(left_out)
+            for batch in batches:
+                receiver.edges(batch)
+            return {}, frozenset()
+        edges = {edge for batch in batches for edge in batch}
+        edges.update(structural_edges(builder.objects, left_out))
+        return kept, frozenset(edges)
+
+
+class Receiver(Protocol):
+    """Who is handed a catalog's parts as they are made: every object read, in batches;
+    then those the filters leave out; then the dependencies pg_depend holds, in batches
+    (some more than once); the rest of them are :func:`structural_edges`."""
+
+    def objects(self, batch: SequenceOf[DbObject]) -> None: ...
+    def left_out(self, ids: AbstractSet[ObjectId]) -> None: ...
+    def edges(self, batch: SequenceOf[Edge]) -> None: ...
 
 
 @dataclass
 class _Builder:
+    receiver: Receiver | None = None
+    handed: int = 0  # how many of ``objects`` the receiver was handed
     objects: list[DbObject] = field(default_factory=list)
     ids: dict[CatalogKey, ObjectId] = field(default_factory=dict)
     column_names: dict[int, dict[int, str]] = field(default_factory=dict)  # relid: attnum: name
@@ -250,6 +295,12 @@ class _Builder:
     def add(self, key: CatalogKey, obj: DbObject) -> None:
         self.objects.append(obj)
         self.ids[key] = obj.id
+
+    def hand_over(self) -> None:
+        """The objects made since the last call, to the receiver."""
+        if self.receiver is not None and self.handed < len(self.objects):
+            self.receiver.objects(self.objects[self.handed:])
+            self.handed = len(self.objects)
 
     def relation(self, oid: int) -> ObjectId | None:
         return self.ids.get((PG_CLASS, oid, 0))
@@ -299,10 +350,12 @@ class _Builder:
             self._register_columns(row.relid, composite.id)
         for row in rows["tables"]:
             self._add_relation(row.oid, _table(row, columns_of(row.oid)))
+        self.hand_over()
         for row in rows["views"]:
             self._add_relation(row.oid, _view(row, columns_of(row.oid)))
         for row in rows["constraints"]:
             self._add_constraint(row)
+        self.hand_over()
         for row in rows["indexes"]:
             parent = self.relation(row.relid)
             if parent is not None:
@@ -332,6 +385,7 @@ class _Builder:
                 self.add((PG_POLICY, row.oid, 0), Policy(
                     parent, row.name, row.permissive, row.command,
                     tuple(row.roles), row.using, row.with_check, row.comment))
+        self.hand_over()
 
     def _add_relation(self, oid: int, obj: DbObject) -> None:
         self.add((PG_CLASS, oid, 0), obj)
@@ -370,17 +424,19 @@ class _Builder:
         names = self.column_names.get(relid, {})
         return tuple(names[attnum] for attnum in attnums or ())
 
-    def edges(self, depends: Iterable[tuple[Any, ...]], aliases: Iterable[tuple[Any, ...]],
-              left_out: AbstractSet[ObjectId]) -> frozenset[tuple[ObjectId, ObjectId]]:
+    def edge_batches(self, depends: Iterable[tuple[Any, ...]],
+                     aliases: Iterable[tuple[Any, ...]], left_out: AbstractSet[ObjectId],
+                     ) -> Iterator[list[Edge]]:
         """Dependencies from the rows of ``depends.sql`` and ``aliases.sql`` (tuples in their
         columns' order) between objects not ``left_out`` (top-level objects the filters
-        leave out; their children go with them)."""
+        leave out; their children go with them), a few thousand at a time, some more than
+        once; those pg_depend leaves implicit are :func:`structural_edges`'."""
         alias = {(cls, objid, objsubid): (tocls, toid, tosubid)
                  for cls, objid, objsubid, tocls, toid, tosubid in aliases}
         # Many rows name the same object (a column its index, constraint and default use):
         # each catalog key is resolved once.
         resolved: dict[CatalogKey, ObjectId | None] = {}
-        found: set[tuple[ObjectId, ObjectId]] = set()
+        found: list[Edge] = []
         for cls, objid, objsubid, refcls, refobjid, refobjsubid, deptype in depends:
             key = (cls, objid, objsubid)
             dependent = resolved.get(key, _UNRESOLVED)
@@ -395,28 +451,12 @@ class _Builder:
             if (dependent.kind is Kind.SEQUENCE and referenced.kind is Kind.COLUMN
                     and deptype == "a"):
                 continue  # OWNED BY: an attribute of the sequence, not an ordering need
-            found.add((dependent, referenced))
-        found.update(self._structural_edges(left_out))
-        return frozenset(found)
-
-    def _structural_edges(self, left_out: AbstractSet[ObjectId],
-                          ) -> Iterator[tuple[ObjectId, ObjectId]]:
-        """What pg_depend leaves implicit: a child needs its parent, an object its schema
-        (the built-in public schema's OID is below the user range; a schema that was not
-        read, pg_catalog say, is not managed). A column needs no edge to its relation:
-        ordering covers a column by its relation when no change names it."""
-        schemas = {obj.name: obj.id for obj in self.objects
-                   if isinstance(obj, Schema) and obj.id not in left_out}
-        for obj in self.objects:
-            oid = obj.id
-            if oid in left_out or (oid.parent is not None and oid.parent in left_out):
-                continue
-            if oid.parent is not None:
-                yield oid, oid.parent
-                continue
-            schema = obj.schema if oid.kind is Kind.EXTENSION else oid.schema  # type: ignore[union-attr]
-            if schema in schemas:
-                yield oid, schemas[schema]
+            found.append((dependent, referenced))
+            if len(found) == _EDGE_BATCH:
+                yield found
+                found = []
+        if found:
+            yield found
 
     def _resolve(self, key: CatalogKey, alias: Mapping[CatalogKey, CatalogKey],
                  left_out: AbstractSet[ObjectId]) -> ObjectId | None:
