@@ -10,6 +10,7 @@ version 17, so a name stays valid on servers newer than the one it was read from
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 __all__ = ["quote_ident", "quote_literal", "qualified", "quote_ident_list"]
 
@@ -36,13 +37,14 @@ xmltable
 _SAFE = re.compile(r"[a-z_][a-z0-9_]*\Z")
 
 
-def quote_ident(name: str) -> str:
-    """``name`` as an SQL identifier: bare when PostgreSQL would read it back unchanged."""
+def quote_ident(name: str, keywords: AbstractSet[str] = _KEYWORDS) -> str:
+    """``name`` as an SQL identifier: bare when PostgreSQL would read it back unchanged.
+    ``keywords``: those to quote (a server's own, to write exactly what it would)."""
     if not name:
         raise ValueError("an identifier cannot be empty")
     if "\x00" in name:
         raise ValueError(f"an identifier cannot contain NUL: {name!r}")
-    if _SAFE.match(name) and name not in _KEYWORDS:
+    if _SAFE.match(name) and name not in keywords:
         return name
     return '"' + name.replace('"', '""') + '"'
 

@@ -3,6 +3,8 @@
 SELECT a.attrelid AS relid,
        a.attnum,
        a.attname AS name,
+       a.atttypid AS type_oid,  -- these two for indexes' keys (indexes.sql)
+       a.attcollation AS collation_oid,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
        a.attnotnull AS not_null,
        -- A default reads no column, so it is deparsed without its table: the table would

@@ -60,7 +60,7 @@ from pgmt_git.diff.model import (
     View,
     column_id,
 )
-from pgmt_git.diff.quoting import qualified, quote_literal
+from pgmt_git.diff.quoting import qualified, quote_ident, quote_literal
 from pgmt_git.errors import ServerError
 from pgmt_git.pg.catalog.filtering import managed_objects
 from pgmt_git.pg.catalog.forked import ForkedRead, Handover, forking_allowed
@@ -72,8 +72,8 @@ __all__ = ["QUERY_NAMES", "load_catalog", "load_catalogs", "query_text"]
 # In the order the server runs them, which is the order the builder first needs them in
 # (columns before the relations made of them), so it waits as little as possible.
 QUERY_NAMES = ("schemas", "extensions", "enums", "collations", "ranges", "domains",
-               "sequences", "identities", "columns", "composites", "tables", "views", "constraints",
-               "indexes", "functions", "aggregates", "triggers", "event_triggers",
+               "sequences", "identities", "columns", "composites", "tables", "views",
+               "constraints", "index_support", "indexes", "functions", "aggregates", "triggers", "event_triggers",
                "default_privileges", "policies", "depends", "aliases")
 
 # (catalog table's OID, oid, sub-object id): how pg_depend names an object.
@@ -216,7 +216,7 @@ def _load(conn: psycopg.Connection, objects_filter: Objects, tracking_table: Tra
                 cursor = conn.cursor(row_factory=factory)  # type: ignore[arg-type]
                 cursor.execute(query_text(name))  # type: ignore[arg-type]  # our own files
                 cursors[name] = cursor
-            return _built(_Results(cursors), objects_filter, tracking_table, receiver)
+            return _built(_Results(conn, cursors), objects_filter, tracking_table, receiver)
 
 
 class _Results(Mapping[str, Any]):
@@ -224,8 +224,17 @@ class _Results(Mapping[str, Any]):
     the cursor's copy): the builder reads each result once, and a catalog's rows need not
     outlive the objects made of them."""
 
-    def __init__(self, cursors: Mapping[str, psycopg.Cursor[Any]]) -> None:
+    def __init__(self, conn: psycopg.Connection, cursors: Mapping[str, psycopg.Cursor[Any]],
+                 ) -> None:
+        self._conn = conn
         self._cursors = cursors
+
+    def index_definitions(self, oids: SequenceOf[int]) -> dict[int, str]:
+        """pg_get_indexdef of these indexes, in the reading's transaction."""
+        found = self._conn.execute(
+            "SELECT i, pg_catalog.pg_get_indexdef(i)"
+            "  FROM pg_catalog.unnest(%s::pg_catalog.oid[]) AS i", (list(oids),))
+        return dict(found.fetchall())
 
     def __getitem__(self, name: str) -> list[Any]:
         cursor = self._cursors[name]
@@ -356,12 +365,7 @@ class _Builder:
         for row in rows["constraints"]:
             self._add_constraint(row)
         self.hand_over()
-        for row in rows["indexes"]:
-            parent = self.relation(row.relid)
-            if parent is not None:
-                self.add((PG_CLASS, row.oid, 0), Index(
-                    parent, row.name, row.definition, row.unique, row.method,
-                    row.predicate, row.comment))
+        self._add_indexes(rows, columns)
         for row in rows["functions"]:
             self.add((PG_PROC, row.oid, 0), _function(row))
         for row in rows["aggregates"]:
@@ -386,6 +390,37 @@ class _Builder:
                     parent, row.name, row.permissive, row.command,
                     tuple(row.roles), row.using, row.with_check, row.comment))
         self.hand_over()
+
+    def _add_indexes(self, rows: Mapping[str, Any],
+                     columns: Mapping[int, SequenceOf[Any]]) -> None:
+        """Indexes: a plain one's definition written here (indexes.sql), the others' by the
+        server, in the query or, for candidates that turn out not to be plain, after it."""
+        support = rows["index_support"][0]
+        keywords = frozenset(support.keywords)
+        default_opclasses = dict(zip(support.default_opclasses, support.default_opclass_types))
+        pending = []
+        for row in rows["indexes"]:
+            parent = self.relation(row.relid)
+            if parent is None:
+                continue
+            definition = row.definition
+            if definition is None:
+                definition = plain_index_definition(row, parent, columns.get(row.relid, ()),
+                                                    keywords, default_opclasses)
+                if definition is None:
+                    pending.append((row, parent))
+                    continue
+            self._add_index(row, parent, definition)
+        if pending:
+            if not isinstance(rows, _Results):
+                raise ValueError("index definitions the server must write, and no server")
+            definitions = rows.index_definitions([row.oid for row, _ in pending])
+            for row, parent in pending:
+                self._add_index(row, parent, definitions[row.oid])
+
+    def _add_index(self, row: Any, parent: ObjectId, definition: str) -> None:
+        self.add((PG_CLASS, row.oid, 0), Index(parent, row.name, definition, row.unique,
+                                               row.method, row.predicate, row.comment))
 
     def _add_relation(self, oid: int, obj: DbObject) -> None:
         self.add((PG_CLASS, oid, 0), obj)
@@ -546,6 +581,36 @@ def acl_role(item: str, start: int) -> tuple[str, int]:
         if not item.startswith('"', quote + 1):
             return '"'.join(parts), quote + 1
         at = quote + 2
+
+# A key's ordering from its indoption bits (DESC 1, NULLS FIRST 2), as pg_get_indexdef
+# writes it: only what differs from the default for its direction.
+_KEY_ORDER = ("", " DESC NULLS LAST", " NULLS FIRST", " DESC")
+
+
+def plain_index_definition(row: Any, table: ObjectId, columns: Iterable[Any],
+                           keywords: AbstractSet[str], default_opclasses: Mapping[int, int],
+                           ) -> str | None:
+    """pg_get_indexdef's text for an index of indexes.sql whose keys the query sent, written
+    here if the index is plain (each key a column with its type's default operator class,
+    in the column's collation, ordered only by btree); None if it is not. ``columns``: the
+    table's rows of columns.sql; ``keywords`` and ``default_opclasses`` (opclass: the type
+    it is for) from index_support.sql."""
+    by_number = {column.attnum: column for column in columns}
+    keys = []
+    for attnum, opclass, collation, option in zip(row.keys, row.opclasses, row.collations,
+                                                   row.options):
+        column = by_number.get(attnum)  # none for an expression (0)
+        if (column is None or default_opclasses.get(opclass) != column.type_oid
+                or collation != column.collation_oid
+                or (option != 0 and row.method != "btree")):
+            return None
+        keys.append(quote_ident(column.name, keywords) + _KEY_ORDER[option & 3])
+    unique = "UNIQUE " if row.unique else ""
+    where = "" if row.predicate is None else f" WHERE {row.predicate}"
+    return (f"CREATE {unique}INDEX {quote_ident(row.name, keywords)} ON "
+            f"{quote_ident(table.schema, keywords)}.{quote_ident(table.name, keywords)} "
+            f"USING {quote_ident(row.method, keywords)} ({', '.join(keys)}){where}")
+
 
 _DEFERRABILITY = re.compile(r"( DEFERRABLE)?( INITIALLY DEFERRED)?\Z")
 
