@@ -28,7 +28,8 @@ def diff_constraints(ctx: DiffContext) -> None:
         add_constraint(ctx, new)
     for old, new in pairs.kept:
         assert isinstance(old, Constraint) and isinstance(new, Constraint)
-        _diff_constraint(ctx, old, new)
+        if old != new:  # most are equal, and then there is nothing to do
+            _diff_constraint(ctx, old, new)
 
 
 def add_constraint(ctx: DiffContext, new: Constraint) -> None:
