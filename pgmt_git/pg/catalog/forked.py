@@ -7,10 +7,13 @@ pickled (a few MB at two thousand tables).
 
 The hand-over is streamed: the child pickles its objects a batch at a time as it makes them
 (one pickler, so later batches refer to objects of earlier ones), writes each batch to an
-anonymous in-memory file and announces it on a pipe; last come the dependencies. The parent,
-once its own catalog is built, loads the batches that have arrived while the child makes the
-rest, so only the last batch is loaded after the child is done. (A pipe alone would not do:
-its buffer holds 64 kB, and the child would wait for the parent, busy with its own catalog.)
+anonymous in-memory file and announces it on a pipe; then come the ids the filters leave
+out, the dependencies in batches, and last the catalog order. The parent, once its own
+catalog is built, loads what has arrived while the child makes the rest, adds the
+dependencies that go without saying (a child on its parent, an object on its schema) and
+puts its own catalog in order the first time it has nothing to load; so little is left to
+load once the child is done. (A pipe alone would not do: its buffer holds 64 kB, and the
+child would wait for the parent, busy with its own catalog.)
 
 A fork copies only the thread that calls it, with whatever locks the others held at that
 moment; so it is used only when the process runs no other thread, and only for connection
@@ -55,7 +58,8 @@ def forking_allowed() -> bool:
 class Handover:
     """The child's side, a :class:`~pgmt_git.pg.catalog.loader.Receiver`: every object
     read, in batches as they are made; then the ids the filters leave out; then pg_depend's
-    dependencies, in batches; then :meth:`done` (or :meth:`error`)."""
+    dependencies, in batches; then :meth:`done`, with the catalog order (or :meth:`error`
+    at any point)."""
 
     def __init__(self, data_fd: int, signal_fd: int) -> None:
         self._data = io.FileIO(data_fd, "wb", closefd=False)
@@ -63,6 +67,7 @@ class Handover:
         self._pickler = _CatalogPickler(self._data, protocol=pickle.HIGHEST_PROTOCOL)
         self._announced = 0  # where the last message announced ends
         self._handed: list[DbObject] = []
+        self._left_out: frozenset[ObjectId] = frozenset()
 
     def objects(self, batch: Sequence[DbObject]) -> None:
         batch = list(batch)
@@ -70,19 +75,20 @@ class Handover:
         self._send(("objects", batch))
 
     def left_out(self, ids: AbstractSet[ObjectId]) -> None:
-        """Every object has been handed: these are those the filters leave out. The rest's
-        catalog order goes with them, as positions among the objects handed (sorted here,
-        while the parent loads what it was sent)."""
-        handed = self._handed
-        order = [i for i, obj in enumerate(handed) if obj.id not in ids]
-        order.sort(key=lambda i: handed[i].id.sort_key())
-        self._send(("left_out", frozenset(ids), array("I", order).tobytes()))
+        """Every object has been handed: these are those the filters leave out."""
+        self._left_out = frozenset(ids)
+        self._send(("left_out", self._left_out))
 
     def edges(self, batch: Sequence[Edge]) -> None:
         self._send(("edges", list(batch)))
 
     def done(self) -> None:
-        self._send(("done",))
+        """The managed objects' catalog order, as positions among the objects handed: sorted
+        last, while the parent loads the dependencies."""
+        handed = self._handed
+        order = [i for i, obj in enumerate(handed) if obj.id not in self._left_out]
+        order.sort(key=lambda i: handed[i].id.sort_key())
+        self._send(("done", array("I", order).tobytes()))
 
     def error(self, exc: BaseException) -> None:
         # Over whatever a message that failed halfway left, and on its own: the stream's
@@ -175,9 +181,8 @@ class ForkedRead:
 
 
 class _Assembly:
-    """The parent's side: the catalog put together from the child's messages, in the time
-    the child takes to make the rest (ordering the objects while it resolves dependencies,
-    adding those pg_depend leaves implicit)."""
+    """The parent's side: the catalog put together from the child's messages as they come
+    (adding the dependencies pg_depend leaves implicit while the child resolves the rest)."""
 
     def __init__(self, reader: ForkedRead) -> None:
         self._reader = reader
@@ -185,7 +190,6 @@ class _Assembly:
         self._unpickler = pickle.Unpickler(self._buffer)
         self._received = 0
         self._handed: list[DbObject] = []
-        self._objects: dict[ObjectId, DbObject] = {}
         self._edges: set[Edge] = set()
 
     def catalog(self, meanwhile: Callable[[], None] | None) -> Catalog:
@@ -200,7 +204,8 @@ class _Assembly:
             if outcome == "objects":
                 self._handed.extend(value[0])
             elif outcome == "left_out":
-                self._put_in_order(*value)
+                # Every object has arrived: the dependencies pg_depend does not hold.
+                self._edges.update(structural_edges(self._handed, value[0]))
             elif outcome == "edges":
                 self._edges.update(value[0])
             elif outcome == "error":
@@ -208,7 +213,10 @@ class _Assembly:
             else:
                 if meanwhile is not None:
                     meanwhile()
-                return Catalog(self._objects, frozenset(self._edges), in_order=True)
+                # The managed objects in catalog order (their positions among those handed).
+                objects = map(self._handed.__getitem__, array("I", value[0]))
+                return Catalog({obj.id: obj for obj in objects}, frozenset(self._edges),
+                               in_order=True)
 
     def _message(self, end: int, alone: bool) -> tuple[object, ...]:
         data = self._reader.read_data(self._received, end)
@@ -221,13 +229,6 @@ class _Assembly:
         self._buffer.write(data)
         self._buffer.seek(at)
         return self._unpickler.load()  # type: ignore[no-any-return]  # noqa: S301 - our child's
-
-    def _put_in_order(self, left_out: AbstractSet[ObjectId], order: bytes) -> None:
-        """Every object has arrived: the managed ones in catalog order (``order``: their
-        positions among those handed), and the dependencies pg_depend does not hold."""
-        handed = self._handed
-        self._objects = {obj.id: obj for obj in map(handed.__getitem__, array("I", order))}
-        self._edges.update(structural_edges(handed, left_out))
 
 
 def _run_child(handover: Handover, conninfo: str, read: Callable[[str, Handover], None],
