@@ -108,6 +108,19 @@ def test_a_batch_that_fails_halfway_is_reported_not_misread() -> None:
     reader.close()
 
 
+def test_without_an_in_memory_file_a_deleted_temporary_file_is_used(
+        pg_server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: object) -> int:
+        raise PermissionError("memfd_create is not allowed here")
+
+    monkeypatch.setattr(os, "memfd_create", refused)
+    with two_states(pg_server) as conninfos:
+        forked_old, _ = load_catalogs(conninfos)
+        monkeypatch.setenv("PGMT_GIT_NO_FORK", "1")
+        threaded_old, _ = load_catalogs(conninfos)
+    assert same(forked_old, threaded_old)
+
+
 def test_work_started_while_reading_runs_once(pg_server: Server) -> None:
     calls = []
     with two_states(pg_server) as conninfos:

@@ -31,6 +31,7 @@ import select
 import signal
 import struct
 import sys
+import tempfile
 import threading
 from array import array
 from collections.abc import Callable, Sequence
@@ -120,7 +121,7 @@ class ForkedRead:
 
     @classmethod
     def start(cls, conninfo: str, read: Callable[[str, Handover], None]) -> ForkedRead:
-        data_fd = os.memfd_create("pgmt-git-catalog", os.MFD_CLOEXEC)
+        data_fd = _anonymous_file()
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: it never returns
@@ -229,6 +230,16 @@ class _Assembly:
         self._buffer.write(data)
         self._buffer.seek(at)
         return self._unpickler.load()  # type: ignore[no-any-return]  # noqa: S301 - our child's
+
+
+def _anonymous_file() -> int:
+    """A file descriptor of a file in memory (or, where that is refused, of a temporary
+    file already deleted): gone with the last descriptor."""
+    try:
+        return os.memfd_create("pgmt-git-catalog", os.MFD_CLOEXEC)
+    except OSError:
+        with tempfile.TemporaryFile() as file:
+            return os.dup(file.fileno())
 
 
 def _run_child(handover: Handover, conninfo: str, read: Callable[[str, Handover], None],

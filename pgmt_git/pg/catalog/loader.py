@@ -73,8 +73,9 @@ __all__ = ["QUERY_NAMES", "load_catalog", "load_catalogs", "query_text"]
 # (columns before the relations made of them), so it waits as little as possible.
 QUERY_NAMES = ("schemas", "extensions", "enums", "collations", "ranges", "domains",
                "sequences", "identities", "columns", "composites", "tables", "views",
-               "constraints", "index_support", "indexes", "functions", "aggregates", "triggers", "event_triggers",
-               "default_privileges", "policies", "depends", "aliases")
+               "constraints", "index_support", "indexes", "functions", "aggregates",
+               "triggers", "event_triggers", "default_privileges", "policies", "depends",
+               "aliases")
 
 # (catalog table's OID, oid, sub-object id): how pg_depend names an object.
 CatalogKey = tuple[int, int, int]
