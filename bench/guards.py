@@ -203,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.commits < args.migrations:
         parser.error("--commits must be at least --migrations")
     base = args.keep or Path(tempfile.mkdtemp(prefix="pgmt-git-bench-"))
+    base.mkdir(parents=True, exist_ok=True)
     try:
         repo = base / "repo"
         started = time.perf_counter()
