@@ -53,10 +53,13 @@ class Regenerated:
     outcome: Outcome
     text: str | None
     notes: tuple[str, ...] = ()
+    previous_text: str | None = None  # the file before: what ``changed`` compares with
 
     @property
     def changed(self) -> bool:
-        return self.old_path != self.new_path or self.outcome is not Outcome.UNCHANGED
+        """Whether the file is renamed, rewritten or removed (a hand-written or merged file
+        may come out as it was: then there is nothing to write, stage or commit)."""
+        return self.old_path != self.new_path or self.text != self.previous_text
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,8 @@ class Regenerator:
             text = migration.text
             _append(chain, new_path, text)
             note = "no generated= header: written by hand, kept as is (only renumbered)"
-            return Regenerated(migration.path, new_path, Outcome.HAND_WRITTEN, text, (note,))
+            return Regenerated(migration.path, new_path, Outcome.HAND_WRITTEN, text, (note,),
+                               migration.text)
         start = self.reader.files(chain.inputs)
         body = self._generated(migration, start)
         from_hash = catalog_hash(start)
@@ -163,12 +167,14 @@ class Regenerator:
                   chain: _Chain) -> Regenerated:
         if not body:
             note = "its changes are already upstream: the file is removed"
-            return Regenerated(migration.path, new_path, Outcome.REMOVED, None, (note,))
+            return Regenerated(migration.path, new_path, Outcome.REMOVED, None, (note,),
+                               migration.text)
         text = _with_header(body, body, from_hash)
         _append(chain, new_path, text)
         same = text == migration.text and new_path == migration.path
         return Regenerated(migration.path, new_path,
-                           Outcome.UNCHANGED if same else Outcome.REGENERATED, text)
+                           Outcome.UNCHANGED if same else Outcome.REGENERATED, text,
+                           previous_text=migration.text)
 
     def _merged(self, migration: MigrationFile, new_path: str, body: str, from_hash: str,
                 chain: _Chain, generated: str) -> Regenerated:
@@ -192,7 +198,10 @@ class Regenerator:
                                   reasons)
         text = _with_header(result.text, body, from_hash)
         _append(chain, new_path, text)
-        return Regenerated(migration.path, new_path, Outcome.MERGED, text, notes)
+        same = text == migration.text and new_path == migration.path  # merged before
+        return Regenerated(migration.path, new_path,
+                           Outcome.UNCHANGED if same else Outcome.MERGED, text, notes,
+                           migration.text)
 
     def _conflict(self, migration: MigrationFile, new_path: str, merged: str, body: str,
                   from_hash: str, chain: _Chain, reasons: tuple[str, ...]) -> Regenerated:
@@ -200,7 +209,7 @@ class Regenerator:
         _append(chain, new_path, body)
         chain.replayable = False
         return Regenerated(migration.path, new_path, Outcome.CONFLICT,
-                           _with_header(merged, body, from_hash), reasons)
+                           _with_header(merged, body, from_hash), reasons, migration.text)
 
     def _old_generated(self, migration: MigrationFile, generated: str) -> str | None:
         """The text the migration was generated with: regenerated against the state it

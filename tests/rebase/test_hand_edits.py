@@ -54,6 +54,17 @@ def test_a_hand_added_backfill_survives(team: tuple[Dev, Dev], unique: str) -> N
     assert bob.subject() == "Regenerate migrations after rebase onto origin/main"
     check = bob.pgmt("check", "--base", "origin/main")
     assert check.returncode == 0, check.stdout + check.stderr
+    runs_again_without_a_change(bob)
+
+
+def runs_again_without_a_change(bob: Dev) -> None:
+    """`migrate rebase` once more: the merged or hand-written file stays as it is, and
+    there is nothing to commit (so no commit is attempted)."""
+    head = bob.git("rev-parse", "HEAD")
+    again = bob.pgmt("migrate", "rebase")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert bob.git("rev-parse", "HEAD") == head
+    assert bob.git("status", "--porcelain") == ""
 
 
 def test_a_conflicting_hand_edit_leaves_markers_and_fails(team: tuple[Dev, Dev],
@@ -111,6 +122,7 @@ def test_a_migration_without_header_is_kept_and_renumbered(team: tuple[Dev, Dev]
     assert only_migration_of(bob, "_by_hand.sql") == hand
     check = bob.pgmt("check", "--base", "origin/main")
     assert check.returncode == 0, check.stdout + check.stderr
+    runs_again_without_a_change(bob)
 
 
 def test_a_chain_that_misses_the_schema_files_fails_and_writes_nothing(
