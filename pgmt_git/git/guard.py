@@ -7,7 +7,8 @@ objects are read, never a checkout or a database, and only the blobs that differ
 a repository with thousands of migrations costs one tree diff, not thousands of reads.
 
 Without a merge base (unrelated histories, a shallow clone cut above it) the protected
-tree itself is the base.
+tree itself is the base, and files the branch lacks are not taken for deletions: they may as
+well have been published after the branch point (a note says so).
 """
 
 from __future__ import annotations
@@ -166,12 +167,28 @@ class Guard:
         assert ref_commit is not None  # protected_refs() keeps existing refs only
         base = git.merge_base(self.repo, head, ref_commit) if head else None
         changes = self._changes(target, git.tree_of(self.repo, base or ref_commit))
+        if base is None and head is not None:
+            changes = self._without_deletions(report, changes, ref)
         published = self._published(ref, ref_commit, project)
         layout = Layout.of(project.root, project.settings)
         report.add(check_changes(
             (Change(c.path, c.new_id) for c in changes), layout=layout, published=published,
             read=lambda blob: git.read_blob(self.repo, blob), target=label), commit)
         return changes
+
+    @staticmethod
+    def _without_deletions(report: GuardReport, changes: tuple[PathChange, ...], ref: str,
+                           ) -> tuple[PathChange, ...]:
+        """Against the protected tree itself (no merge base), a file the branch lacks may
+        be one it deleted or one published after the branch point: deletions are left to
+        the checks that have the history, and said so."""
+        kept = tuple(c for c in changes if c.new_id is not None)
+        if len(kept) < len(changes):
+            report.note(f"no merge base with {ref} (a shallow clone cut above it, or "
+                        "unrelated histories): files this branch lacks are not checked as "
+                        "deletions; `git fetch --unshallow` checks them, and so does "
+                        "`pgmt-git check` in CI with the whole history")
+        return kept
 
     def _changes(self, target: Files, base_tree: str) -> tuple[PathChange, ...]:
         key = (target.key, base_tree)

@@ -151,6 +151,33 @@ def test_a_shallow_clone(tmp_path: Path, origin: Path, work: Workspace) -> None:
     assert "published on origin/main" in result.stderr
 
 
+def test_a_shallow_clone_cut_above_the_merge_base(tmp_path: Path, origin: Path,
+                                                  work: Workspace) -> None:
+    """Without the merge base, a migration main published after the branch point cannot be
+    told from one the branch deleted: deletions are left to the checks with the history
+    (`pgmt-git check`), and the rest is still checked."""
+    work.git("push", "-q", "origin", "feature")
+    work.git("checkout", "-q", "main")
+    work.write("migrations/V250_later.sql", "SELECT 250;\n")
+    work.git("add", "-A")
+    work.git("commit", "-q", "-m", "later on main")
+    work.git("push", "-q", "origin", "main")
+    shallow = Workspace(tmp_path / "shallow")
+    git(tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch", f"file://{origin}",
+        str(shallow.path))
+    shallow.install("--hooks")
+    shallow.git("checkout", "-q", "-b", "topic", "origin/feature")
+    shallow.write("schema/users.sql", "CREATE TABLE users (id int PRIMARY KEY, name text);\n")
+    result = shallow.commit()
+    assert result.returncode == 0, result.stderr
+    assert "V250_later.sql" not in result.stderr
+    assert "no merge base" in result.stderr and "--unshallow" in result.stderr
+    shallow.write("migrations/V200_add_email.sql", "-- edited\n")
+    result = shallow.commit()
+    assert result.returncode == 1
+    assert "published on origin/main" in result.stderr
+
+
 def test_a_crlf_checkout_is_not_an_edit(tmp_path: Path, origin: Path, work: Workspace) -> None:
     crlf = Workspace(tmp_path / "crlf")
     git(tmp_path, "clone", "-q", "-c", "core.autocrlf=true", str(origin), str(crlf.path))
