@@ -68,6 +68,12 @@ def test_try_repo_runs_the_published_hooks(tmp_path: Path) -> None:
     assert "no conflict markers in schema and migration files" in out
 
     ws.git("reset", "-q", "--hard")
+    ws.git("rm", "-q", "migrations/V200_add_email.sql")  # a deletion alone
+    code, out = try_repo(ws, home)
+    assert code == 1, out
+    assert "published on main, but the index deletes it" in out
+
+    ws.git("reset", "-q", "--hard")
     ws.write("migrations/V300_next.sql", "SELECT 3;\n")
     ws.git("add", "-A")
     code, out = try_repo(ws, home)
