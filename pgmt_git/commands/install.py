@@ -39,12 +39,11 @@ def uninstall_from(app: AppContext, *, hooks: bool, merge_driver: bool) -> int:
     from pgmt_git.git import install as setup
 
     cwd = Path.cwd()
-    steps = []
-    if hooks:
-        steps += setup.uninstall_hooks(cwd)
-    if merge_driver:
-        root, schema_dir = _project(app)
-        steps += setup.uninstall_merge_driver(cwd, root, schema_dir)
+    # What can refuse comes first (no project), as for install: nothing is half undone.
+    project = _project(app) if merge_driver else None
+    steps = setup.uninstall_hooks(cwd) if hooks else []
+    if project is not None:
+        steps += setup.uninstall_merge_driver(cwd, *project)
     for step in steps or [setup.Step("nothing of pgmt-git's was installed")]:
         app.info(step.text)
     return 0

@@ -185,6 +185,16 @@ def test_install_without_a_project_needs_one_for_the_merge_driver(
     assert pgmt_git(path, "install", "--hooks").returncode == 0
 
 
+def test_uninstall_without_a_project_does_nothing_half(tmp_path: Path) -> None:
+    path = new_repo(tmp_path / "plain")
+    assert pgmt_git(path, "install", "--hooks").returncode == 0
+    result = pgmt_git(path, "uninstall")
+    assert result.returncode == 2 and "no pgmt.yaml" in result.stderr
+    assert (path / ".git/hooks/pre-commit").exists()  # nothing half done
+    assert pgmt_git(path, "uninstall", "--hooks").returncode == 0
+    assert not (path / ".git/hooks/pre-commit").exists()
+
+
 def test_a_project_in_a_subdirectory_gets_its_own_attributes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ws = Workspace(new_repo(tmp_path / "repo"), "db")
