@@ -176,10 +176,10 @@ def _value(cls: type[T] | None = None, *, order: bool = False) -> Any:
         cls = dataclass(init=False, repr=False, eq=False)(cls)
         assert not hasattr(cls, "__post_init__"), cls
         namespace: dict[str, Any] = {"FrozenInstanceError": FrozenInstanceError}
-        params = []
-        names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+        params, names = [], []
         for f in fields(cls):  # type: ignore[arg-type]
             assert f.init and f.default_factory is MISSING, (cls, f.name)
+            names.append(f.name)
             if f.default is MISSING:
                 params.append(f.name)
             else:

@@ -1,6 +1,7 @@
 -- The sequences of identity columns (each internal to its column, so not in sequences.sql),
 -- by column: one join here rather than a lookup for each identity column in columns.sql,
--- which cost that query a third of its time.
+-- which cost that query a third of its time. The option columns are sequences.sql's, read
+-- by the same code.
 SELECT d.refobjid AS relid,
        d.refobjsubid AS attnum,
        n.nspname AS schema,

@@ -299,7 +299,8 @@ class _Builder:
     handed: int = 0  # how many of ``objects`` the receiver was handed
     objects: list[DbObject] = field(default_factory=list)
     ids: dict[CatalogKey, ObjectId] = field(default_factory=dict)
-    column_names: dict[int, dict[int, str]] = field(default_factory=dict)  # relid: attnum: name
+    # relid: attnum: the column's row of columns.sql (its name, type and collation)
+    columns: dict[int, dict[int, Any]] = field(default_factory=dict)
     column_owners: dict[int, ObjectId] = field(default_factory=dict)  # relid: its relation
 
     def add(self, key: CatalogKey, obj: DbObject) -> None:
@@ -347,8 +348,7 @@ class _Builder:
             self.add((PG_CLASS, row.oid, 0), _sequence(row))
         identities = {(row.relid, row.attnum): row for row in rows["identities"]}
         columns = _columns_by_relation(rows["columns"])
-        self.column_names = {relid: {c.attnum: c.name for c in found}
-                             for relid, found in columns.items()}
+        self.columns = {relid: {c.attnum: c for c in found} for relid, found in columns.items()}
 
         def columns_of(relid: int) -> tuple[Column, ...]:
             return _columns(columns.get(relid, ()), identities)
@@ -366,7 +366,7 @@ class _Builder:
         for row in rows["constraints"]:
             self._add_constraint(row)
         self.hand_over()
-        self._add_indexes(rows, columns)
+        self._add_indexes(rows)
         for row in rows["functions"]:
             self.add((PG_PROC, row.oid, 0), _function(row))
         for row in rows["aggregates"]:
@@ -392,8 +392,7 @@ class _Builder:
                     tuple(row.roles), row.using, row.with_check, row.comment))
         self.hand_over()
 
-    def _add_indexes(self, rows: Mapping[str, Any],
-                     columns: Mapping[int, SequenceOf[Any]]) -> None:
+    def _add_indexes(self, rows: Mapping[str, Any]) -> None:
         """Indexes: a plain one's definition written here (indexes.sql), the others' by the
         server, in the query or, for candidates that turn out not to be plain, after it."""
         support = rows["index_support"][0]
@@ -406,7 +405,7 @@ class _Builder:
                 continue
             definition = row.definition
             if definition is None:
-                definition = plain_index_definition(row, parent, columns.get(row.relid, ()),
+                definition = plain_index_definition(row, parent, self.columns.get(row.relid, {}),
                                                     keywords, default_opclasses)
                 if definition is None:
                     pending.append((row, parent))
@@ -457,8 +456,8 @@ class _Builder:
 
     def _names(self, relid: int, attnums: list[int] | None) -> tuple[str, ...]:
         """Column names of a relation from attribute numbers (a constraint's keys)."""
-        names = self.column_names.get(relid, {})
-        return tuple(names[attnum] for attnum in attnums or ())
+        found = self.columns.get(relid, {})
+        return tuple(found[attnum].name for attnum in attnums or ())
 
     def edge_batches(self, depends: Iterable[tuple[Any, ...]],
                      aliases: Iterable[tuple[Any, ...]], left_out: AbstractSet[ObjectId],
@@ -509,9 +508,9 @@ class _Builder:
             if found is not None:
                 return found
             if key[2] != 0 and key[0] == PG_CLASS and key[1] in self.column_owners:
-                name = self.column_names[key[1]].get(key[2])
-                if name is not None:
-                    found = self.ids[key] = column_id(self.column_owners[key[1]], name)
+                column = self.columns[key[1]].get(key[2])
+                if column is not None:
+                    found = self.ids[key] = column_id(self.column_owners[key[1]], column.name)
                     return found
             if key in alias:
                 key = alias[key]
@@ -583,24 +582,24 @@ def acl_role(item: str, start: int) -> tuple[str, int]:
             return '"'.join(parts), quote + 1
         at = quote + 2
 
+
 # A key's ordering from its indoption bits (DESC 1, NULLS FIRST 2), as pg_get_indexdef
 # writes it: only what differs from the default for its direction.
 _KEY_ORDER = ("", " DESC NULLS LAST", " NULLS FIRST", " DESC")
 
 
-def plain_index_definition(row: Any, table: ObjectId, columns: Iterable[Any],
+def plain_index_definition(row: Any, table: ObjectId, columns: Mapping[int, Any],
                            keywords: AbstractSet[str], default_opclasses: Mapping[int, int],
                            ) -> str | None:
     """pg_get_indexdef's text for an index of indexes.sql whose keys the query sent, written
     here if the index is plain (each key a column with its type's default operator class,
     in the column's collation, ordered only by btree); None if it is not. ``columns``: the
-    table's rows of columns.sql; ``keywords`` and ``default_opclasses`` (opclass: the type
-    it is for) from index_support.sql."""
-    by_number = {column.attnum: column for column in columns}
+    table's rows of columns.sql by attnum; ``keywords`` and ``default_opclasses`` (opclass:
+    the type it is for) from index_support.sql."""
     keys = []
     for attnum, opclass, collation, option in zip(row.keys, row.opclasses, row.collations,
                                                    row.options):
-        column = by_number.get(attnum)  # none for an expression (0)
+        column = columns.get(attnum)  # none for an expression (0)
         if (column is None or default_opclasses.get(opclass) != column.type_oid
                 or collation != column.collation_oid
                 or (option != 0 and row.method != "btree")):
@@ -647,10 +646,14 @@ def _sequence(row: Any) -> Sequence:
     if row.owned_by:
         schema, table, column = row.owned_by
         owned_by = column_id(ObjectId(Kind.TABLE, schema, table), column)
-    options = SequenceOptions(row.data_type, row.start, row.increment,
-                              row.min_value, row.max_value, row.cache, row.cycle)
-    return Sequence(row.schema, row.name, options, owned_by, row.unlogged,
+    return Sequence(row.schema, row.name, _sequence_options(row), owned_by, row.unlogged,
                     row.comment, row.owner, _acl(row.acl))
+
+
+def _sequence_options(row: Any) -> SequenceOptions:
+    """From a row of sequences.sql or identities.sql (the same option columns)."""
+    return SequenceOptions(row.data_type, row.start, row.increment, row.min_value,
+                           row.max_value, row.cache, row.cycle)
 
 
 def _columns_by_relation(rows: Iterable[Any]) -> dict[int, tuple[Any, ...]]:
@@ -676,10 +679,7 @@ def _column(row: Any, identities: Mapping[tuple[int, int], Any]) -> Column:
     if row.identity:
         sequence = identities[(row.relid, row.attnum)]
         identity = Identity(row.identity == "a", sequence.schema, sequence.name,
-                            SequenceOptions(sequence.data_type, sequence.start,
-                                            sequence.increment, sequence.min_value,
-                                            sequence.max_value, sequence.cache,
-                                            sequence.cycle))
+                            _sequence_options(sequence))
     return Column(row.name, row.type, row.not_null, row.default, row.collation,
                   identity, row.generated, row.comment,
                   None if row.acl is None else _acl(row.acl), row.inherited)
