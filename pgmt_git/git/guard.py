@@ -14,7 +14,7 @@ well have been published after the branch point (a note says so).
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from typing import TYPE_CHECKING
@@ -24,7 +24,7 @@ from pgmt_git.git import repo as git
 from pgmt_git.git.config_cache import ConfigCache
 from pgmt_git.git.published import Layout, ProjectSettings, Published
 from pgmt_git.git.rules import Change, Finding, check_changes
-from pgmt_git.git.repo import CommitFiles, Files, IndexFiles, PathChange, Repo
+from pgmt_git.git.repo import CommitFiles, DirectoryFiles, Files, IndexFiles, PathChange, Repo
 
 if TYPE_CHECKING:
     from pgmt_git.config_model import Config
@@ -90,6 +90,7 @@ class Guard:
         self._configs: dict[str, Config] = {}
         self._diffs: dict[tuple[str, str], tuple[PathChange, ...]] = {}
         self._found: dict[str, tuple[str, ...]] = {}  # pgmt.yaml paths by tree
+        self._listings: dict[tuple[str, tuple[str, ...]], DirectoryFiles] = {}
 
     # -------------------------------------------------------------------- entry points
 
@@ -166,15 +167,25 @@ class Guard:
         ref_commit = git.commit_of(self.repo, ref)
         assert ref_commit is not None  # protected_refs() keeps existing refs only
         base = git.merge_base(self.repo, head, ref_commit) if head else None
-        changes = self._changes(target, git.tree_of(self.repo, base or ref_commit))
+        base_tree = git.tree_of(self.repo, base or ref_commit)
+        changes = self._changes(target, base_tree)
         if base is None and head is not None:
             changes = self._without_deletions(report, changes, ref)
         published = self._published(ref, ref_commit, project)
         layout = Layout.of(project.root, project.settings)
+        # The checked tree's own migrations: the base tree's, with the changes made.
+        tree = Published(label, layout, _Changed(
+            self._listing(base_tree, (layout.migrations_dir, layout.baselines_dir)), changes))
         report.add(check_changes(
             (Change(c.path, c.new_id) for c in changes), layout=layout, published=published,
-            read=lambda blob: git.read_blob(self.repo, blob), target=label), commit)
+            read=lambda blob: git.read_blob(self.repo, blob), target=label, tree=tree), commit)
         return changes
+
+    def _listing(self, tree_id: str, directories: tuple[str, ...]) -> DirectoryFiles:
+        key = (tree_id, directories)
+        if key not in self._listings:
+            self._listings[key] = git.DirectoryFiles(self.repo, tree_id, directories)
+        return self._listings[key]
 
     @staticmethod
     def _without_deletions(report: GuardReport, changes: tuple[PathChange, ...], ref: str,
@@ -218,8 +229,7 @@ class Guard:
         if tree.blob_id(project.config_path) is not None:
             settings = self._project(tree, project.config_path).settings
         layout = Layout.of(project.root, settings)
-        files = git.DirectoryFiles(self.repo, tree.tree_id,
-                                   (layout.migrations_dir, layout.baselines_dir))
+        files = self._listing(tree.tree_id, (layout.migrations_dir, layout.baselines_dir))
         return Published(ref, layout, files)
 
     def config(self, project: ProjectAt) -> Config:
@@ -245,6 +255,45 @@ class Guard:
                 self._cache.put(blob, settings)
         self._settings[blob] = settings
         return ProjectAt(config_path, blob, settings)
+
+
+class _Changed(Mapping[str, str]):
+    """The files directly inside some directories of a checked tree, from a listing of the
+    tree it was compared with and the changes: no second listing of thousands of names."""
+
+    def __init__(self, base: DirectoryFiles, changes: Iterable[PathChange]) -> None:
+        self._base = base
+        self._changed = {c.path: c.new_id for c in changes}
+        self._gone: dict[str, set[str]] = {}
+        self._added: dict[str, list[str]] = {}
+        for path, new_id in self._changed.items():
+            directory, _, name = path.rpartition("/")
+            self._gone.setdefault(directory, set()).add(name)
+            if new_id is not None:
+                self._added.setdefault(directory, []).append(name)
+
+    def names(self, directory: str) -> list[str]:
+        gone = self._gone.get(directory)
+        names = self._base.names(directory)
+        if gone:
+            names = [name for name in names if name not in gone]
+        return names + self._added.get(directory, [])
+
+    def __getitem__(self, path: str) -> str:
+        if path not in self._changed:
+            return self._base[path]
+        new_id = self._changed[path]
+        if new_id is None or path.rpartition("/")[0] not in self._base.directories:
+            raise KeyError(path)
+        return new_id
+
+    def __iter__(self) -> Iterator[str]:
+        for directory in self._base.directories:
+            yield from (f"{directory}/{name}" if directory else name
+                        for name in self.names(directory))
+
+    def __len__(self) -> int:
+        return sum(len(self.names(directory)) for directory in self._base.directories)
 
 
 def _configs_in(changes: Iterable[PathChange]) -> list[str]:

@@ -12,6 +12,7 @@ import enum
 import heapq
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -163,6 +164,21 @@ class Published:
     def holder(self, kind: FileKind, version: int) -> str | None:
         """The published file of ``kind`` with ``version`` (the first by name)."""
         return next((p for v, p in self._confirmed(kind) if v == version), None)
+
+    def shared_versions(self) -> list[tuple[FileKind, int, tuple[str, ...]]]:
+        """(kind, version, paths by name) of every version that more than one migration,
+        or more than one baseline, holds. Only names whose version is shared are parsed."""
+        shared = []
+        for kind, candidates in self._candidates.items():
+            counts = Counter(negative for negative, _ in candidates)
+            for negative in sorted(n for n, count in counts.items() if count > 1):
+                version = -negative
+                paths = sorted(p for n, p in candidates if n == negative
+                               and self.layout.kind(p) is kind
+                               and self.layout.version(p) == version)
+                if len(paths) > 1:
+                    shared.append((kind, version, tuple(paths)))
+        return shared
 
 
 def _names_in(files: Mapping[str, str], directory: str) -> Sequence[str]:

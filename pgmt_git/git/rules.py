@@ -7,7 +7,9 @@ index or a commit), against what the protected ref publishes:
   with ``core.autocrlf`` is not an edit), its name, its version and its place;
 - a new migration has a version above every published migration and baseline; a new
   baseline one at or above every published migration and above every published baseline;
-- no two migrations (or two baselines) share a version;
+- no two migrations (or two baselines) anywhere in the checked tree share a version (when
+  two published files do, renumbering one of them above the newest is the fix, not a
+  refused rename);
 - no project file keeps conflict markers.
 
 Pure: changes come in as paths and blob ids with a blob reader (see guard.py).
@@ -81,16 +83,20 @@ Reader = Callable[[str], bytes]
 
 def check_changes(
     changes: Iterable[Change], *, layout: Layout, published: Published, read: Reader,
-    target: str,
+    target: str, tree: Published | None = None,
 ) -> list[Finding]:
     """Every rule broken by ``changes`` (what ``target`` changed since its merge base with
-    the protected ref) against the files ``published`` on that ref."""
+    the protected ref) against the files ``published`` on that ref. ``tree``: the
+    migrations and baselines of the checked tree itself, for versions shared by files the
+    branch did not change."""
     mine = [c for c in changes if layout.kind(c.path) or published.layout.kind(c.path)]
     rules = _Rules(layout, published, read, target)
     findings = rules.conflicts(mine)
     deleted, new = rules.published_edits(mine, findings)
     new = rules.renames(deleted, new, findings)
     findings += rules.ordering(new)
+    if tree is not None:
+        findings += rules.shared_versions(tree, findings)
     return sorted(findings, key=lambda f: (f.path, f.rule.value))
 
 
@@ -156,8 +162,11 @@ class _Rules:
         """Record each deleted published file as deleted, or renamed when one of the new
         files has its content; return the new files that are not such renames."""
         remaining = list(new)
+        renumberable = self._renumberable(deleted)
         for path in deleted:
             match = self._same_content(self.published.files[path], remaining)
+            if match is not None and path in renumberable:
+                continue  # the new name is checked as a new file: above every version
             if match is None:
                 findings.append(self._finding(
                     Rule.DELETED, path, f"published on {self.ref}, but {self.target} deletes it",
@@ -170,6 +179,13 @@ class _Rules:
                 f"{self._rename_detail(path, match.path)}",
                 f"git mv {match.path} {path}"))
         return remaining
+
+    def _renumberable(self, deleted: Sequence[str]) -> set[str]:
+        """Deleted published files whose version another published file keeps: renaming
+        one out of a shared version is how the duplicate is mended."""
+        gone = set(deleted)
+        return {path for _kind, _version, paths in self.published.shared_versions()
+                if not set(paths) <= gone for path in paths if path in gone}
 
     def _same_content(self, blob_id: str, candidates: Sequence[Change]) -> Change | None:
         for change in candidates:
@@ -194,11 +210,16 @@ class _Rules:
 
     # -------------------------------------------------------------------- ordering
 
+    def _newest(self) -> int | None:
+        """The highest published version, migration or baseline."""
+        versions = (self.published.newest(FileKind.MIGRATION),
+                    self.published.newest(FileKind.BASELINE))
+        return max((v for v in versions if v is not None), default=None)
+
     def ordering(self, new: Sequence[Change]) -> list[Finding]:
         newest_migration = self.published.newest(FileKind.MIGRATION)
         newest_baseline = self.published.newest(FileKind.BASELINE)
-        newest = max((v for v in (newest_migration, newest_baseline) if v is not None),
-                     default=None)
+        newest = self._newest()
         findings = []
         claimed: dict[tuple[FileKind, int], str] = {}
         for change in sorted(new, key=lambda c: c.path):
@@ -223,6 +244,32 @@ class _Rules:
             Rule.DUPLICATE, path, f"version {version} is also the version of {other}",
             f"give it a new version: run `pgmt-git migrate rebase`, or "
             f"`git mv {path} {self._renamed(path, newest)}`")
+
+    def shared_versions(self, tree: Published, findings: Sequence[Finding]) -> list[Finding]:
+        """Versions two files of the checked tree share that the new files' checks did not
+        see: files the branch did not change (both published, or merged in)."""
+        reported = {f.path for f in findings if f.rule is Rule.DUPLICATE}
+        newest = self._newest()
+        found = []
+        for _kind, version, paths in tree.shared_versions():
+            # The published ones first: the others are the ones to renumber.
+            first, *others = sorted(paths, key=lambda p: (p not in self.published.files, p))
+            for path in others:
+                if path in reported:
+                    continue
+                if first in self.published.files and path in self.published.files:
+                    found.append(self._finding(
+                        Rule.DUPLICATE, path,
+                        f"version {version} is also the version of {first}; both published "
+                        f"on {self.ref}, and a database records one migration per version",
+                        "renumber the one your databases have not run (`pgmt-git migrate "
+                        f"status` tells) in a commit of its own: `git mv {path} "
+                        f"{self._renamed(path, newest)}` (renaming a file out of a shared "
+                        "version is allowed)"))
+                else:
+                    published = first if first in self.published.files else None
+                    found.append(self._duplicate(path, version, published, first, newest))
+        return found
 
     def _too_old(self, path: str, kind: FileKind, version: int, newest: int) -> Finding:
         return self._finding(

@@ -155,6 +155,29 @@ def test_guard_rules_are_checked_even_when_hooks_were_skipped(
     assert checks["published"] == "failed" and checks["order"] == "failed"
 
 
+def test_a_version_two_published_migrations_share_fails_until_renumbered(
+        ws: Workspace, unique: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # Merged on main without the hooks: two migrations with version 200.
+    ws.git("checkout", "-q", "main")
+    add_column(ws, unique, 200, "age")
+    ws.write("schema/t.sql", schema_text(unique, "age int"))
+    commit(ws)
+    ws.git("push", "-q", "--no-verify", "origin", "main")
+    code, report = check_json(capsys)
+    assert code == 1
+    [failure] = report["failures"]
+    # Either may be the one no database has run: the first by name is kept.
+    assert (failure["rule"], failure["path"]) == ("duplicate-version",
+                                                  "migrations/V200_email.sql")
+    assert "migrations/V200_age.sql" in failure["problem"]
+    assert report["projects"][0]["checks"]["order"] == "failed"
+    # Here the new one is renumbered (it must run after the other anyway).
+    ws.git("mv", "migrations/V200_age.sql", "migrations/V201_age.sql")
+    commit(ws)
+    code, report = check_json(capsys)
+    assert code == 0, report
+
+
 def test_pgmt_git_skip_does_not_skip_check(ws: Workspace, unique: str,
                                            monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:

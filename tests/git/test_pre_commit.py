@@ -136,6 +136,25 @@ def test_every_problem_is_listed_at_once(work: Workspace) -> None:
     assert "3 problems with migrations" in err
 
 
+
+def test_two_published_migrations_with_one_version_refuse_any_commit(work: Workspace) -> None:
+    # Two pull requests merged without the hooks both published version 200.
+    work.git("checkout", "-q", "main")
+    work.write("migrations/V200_add_name.sql", "ALTER TABLE users ADD COLUMN name text;\n")
+    work.git("add", "-A")
+    work.git("commit", "-q", "--no-verify", "-m", "second 200")
+    work.git("push", "-q", "--no-verify", "origin", "main")
+    work.git("checkout", "-q", "-b", "fix")
+    work.write("schema/notes.sql", "-- a schema-only change\n")
+    err = refused(work)
+    assert "migrations/V200_add_name.sql" in err
+    assert ("version 200 is also the version of migrations/V200_add_email.sql; both "
+            "published on origin/main") in err
+    assert "git mv migrations/V200_add_name.sql migrations/V201_add_name.sql" in err
+    # The fix in the message is accepted: renumbering out of the shared version.
+    work.git("mv", "migrations/V200_add_name.sql", "migrations/V201_add_name.sql")
+    work.must_commit()
+
 # ---------------------------------------------------------------------------- allowed
 
 

@@ -10,6 +10,7 @@ from pgmt_git.config import parse_config_text
 from pgmt_git.git.published import FileKind, Layout, ProjectSettings, Published
 from pgmt_git.git.rules import (
     Change,
+    Finding,
     Rule,
     check_changes,
     conflict_marker_line,
@@ -38,10 +39,20 @@ def published(files: dict[str, str], *, of: Layout | None = None) -> Published:
 
 def check(changes: dict[str, str | None], pub: Published, of: Layout | None = None
           ) -> list[tuple[Rule, str]]:
-    found = check_changes(
+    return [(f.rule, f.path) for f in findings(changes, pub, of)]
+
+
+def findings(changes: dict[str, str | None], pub: Published, of: Layout | None = None
+             ) -> list[Finding]:
+    """check_changes() with the checked tree made of the published files and the changes
+    (as if the branch started at the protected ref)."""
+    tree = {p: b for p, b in pub.files.items() if p not in changes}
+    tree |= {p: blob(t) for p, t in changes.items() if t is not None}
+    lay = of or pub.layout
+    return check_changes(
         [Change(p, None if t is None else blob(t)) for p, t in changes.items()],
-        layout=of or pub.layout, published=pub, read=BLOBS.__getitem__, target="the index")
-    return [(f.rule, f.path) for f in found]
+        layout=lay, published=pub, read=BLOBS.__getitem__, target="the index",
+        tree=Published("the index", lay, tree))
 
 
 PUBLISHED = {"migrations/V100_a.sql": "SELECT 1;\n", "migrations/V200_b.sql": "SELECT 2;\n"}
@@ -105,6 +116,36 @@ def test_ordering_and_duplicates() -> None:
         (Rule.DUPLICATE, "migrations/V200_c.sql")]
     assert check({"migrations/V300_c.sql": "x", "migrations/V300_d.sql": "y"}, pub) == [
         (Rule.DUPLICATE, "migrations/V300_d.sql")]
+
+
+def test_duplicates_anywhere_in_the_tree() -> None:
+    # Two published files share a version (e.g. two pull requests merged without the
+    # hooks): any commit is refused until one of them is renumbered.
+    pub = published({**PUBLISHED, "migrations/V200_c.sql": "SELECT 3;\n"})
+    found = findings({"schema/a.sql": "CREATE TABLE a ();\n"}, pub)
+    assert [(f.rule, f.path) for f in found] == [(Rule.DUPLICATE, "migrations/V200_c.sql")]
+    assert "migrations/V200_b.sql" in found[0].problem
+    assert "both published on origin/main" in found[0].problem
+    assert "git mv migrations/V200_c.sql migrations/V201_c.sql" in found[0].fix
+    # Renumbering one of them above the newest is the fix, not a rename of a published file.
+    assert check({"migrations/V200_c.sql": None, "migrations/V201_c.sql": "SELECT 3;\n"},
+                 pub) == []
+    # ... and only above the newest; deleting it is still a deletion.
+    assert check({"migrations/V200_c.sql": None, "migrations/V150_c.sql": "SELECT 3;\n"},
+                 pub) == [(Rule.ORDER, "migrations/V150_c.sql")]
+    assert check({"migrations/V200_c.sql": None}, pub) == [
+        (Rule.DELETED, "migrations/V200_c.sql")]
+    # A rename of a published file with a version of its own stays refused.
+    assert check({"migrations/V100_a.sql": None, "migrations/V300_a.sql": "SELECT 1;\n"},
+                 pub) == [(Rule.RENAMED, "migrations/V100_a.sql"),
+                          (Rule.DUPLICATE, "migrations/V200_c.sql")]
+
+
+def test_a_new_duplicate_is_reported_once() -> None:
+    pub = published(PUBLISHED)
+    found = findings({"migrations/V200_c.sql": "x"}, pub)
+    assert [(f.rule, f.path) for f in found] == [(Rule.DUPLICATE, "migrations/V200_c.sql")]
+    assert "the published migrations/V200_b.sql on origin/main" in found[0].problem
 
 
 def test_baselines_stand_after_their_migrations() -> None:
