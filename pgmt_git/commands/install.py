@@ -74,7 +74,8 @@ def install(app: AppContext, hooks: bool, merge_driver: bool, force: bool) -> No
 @pass_app
 def uninstall(app: AppContext, hooks: bool, merge_driver: bool) -> None:
     """Undo `pgmt-git install`: remove its hooks (restoring the ones they replaced), the
-    merge driver and the .gitattributes line."""
+    merge driver (restoring a merge.pgmt section it replaced) and the .gitattributes line
+    it added (one that was there before install stays)."""
     want_hooks, want_driver = _targets(hooks, merge_driver)
     click.get_current_context().exit(
         uninstall_from(app, hooks=want_hooks, merge_driver=want_driver))

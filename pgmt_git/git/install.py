@@ -3,11 +3,14 @@
 Everything goes through the git command line, which knows where a linked worktree keeps its
 hooks (the main repository's) and its config (shared by all worktrees), and what
 ``core.hooksPath`` changes. ``uninstall`` undoes exactly what ``install`` did: hooks that
-were there before come back, nothing of anybody else's is removed.
+were there before come back, nothing of anybody else's is removed. What the merge driver's
+install found (an earlier ``merge.pgmt`` section, a ``.gitattributes`` line already there) is
+recorded in ``<git common dir>/pgmt-git/install.json`` so that uninstall can tell.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
@@ -28,6 +31,7 @@ MERGE_DRIVER_NAME = "pgmt-git: SQL-aware merge of schema files"
 MERGE_DRIVER_ARGS = "merge-driver %O %A %B %L %P"
 MERGE_DRIVER = f"pgmt-git {MERGE_DRIVER_ARGS}"
 ATTRIBUTES_FILE = ".gitattributes"
+RECORD_FILE = "install.json"
 
 
 @dataclass(frozen=True)
@@ -174,41 +178,125 @@ def merge_driver_command(command: str | None = None) -> str:
     return f"{shlex.quote(command or pgmt_git_command())} {MERGE_DRIVER_ARGS}"
 
 
+class _Record:
+    """What install found before it changed the merge driver's settings, in the git
+    directory shared by all worktrees: ``driver`` is the earlier ``merge.pgmt`` section
+    (None: there was none, or it was pgmt-git's), ``attributes`` the lines install added,
+    as ``<path from the top of the work tree>: <line>``."""
+
+    def __init__(self, cwd: Path) -> None:
+        common = git_output(cwd, "rev-parse", "--path-format=absolute", "--git-common-dir")
+        top = git_output(cwd, "rev-parse", "--show-toplevel")
+        assert common is not None and top is not None
+        self.path = Path(common) / "pgmt-git" / RECORD_FILE
+        self.top = Path(top)
+        try:
+            self.data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.data = None  # installed by a pgmt-git that kept no record, or never
+        if not isinstance(self.data, dict):
+            self.data = None
+
+    def key(self, attributes: Path, line: str) -> str:
+        try:
+            where = attributes.resolve().relative_to(self.top.resolve()).as_posix()
+        except ValueError:
+            where = str(attributes)
+        return f"{where}: {line}"
+
+    def save(self, data: dict[str, object] | None) -> None:
+        if data is None or ("driver" not in data and not data.get("attributes")):
+            self.path.unlink(missing_ok=True)
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def _section(cwd: Path) -> dict[str, str]:
+    """The ``merge.pgmt`` settings as the git config has them."""
+    found = git_output(cwd, "config", "--get-regexp", rf"^{MERGE_SECTION}\.", check=False)
+    section = {}
+    for line in (found or "").splitlines():
+        key, _, value = line.partition(" ")
+        section[key.removeprefix(f"{MERGE_SECTION}.")] = value
+    return section
+
+
+def _is_pgmt_git_driver(driver: str | None) -> bool:
+    return driver is not None and driver.endswith(f" {MERGE_DRIVER_ARGS}") and "pgmt-git" in driver
+
+
 def install_merge_driver(cwd: Path, project_root: Path, schema_dir: str, *,
                          command: str | None = None) -> list[Step]:
     driver = merge_driver_command(command)
+    record = _Record(cwd)
+    data: dict[str, object] = record.data or {}
+    if "driver" not in data:  # the first install: what was there before is kept
+        before = _section(cwd)
+        data["driver"] = None if not before or _is_pgmt_git_driver(before.get("driver")) \
+            else before
     git_output(cwd, "config", f"{MERGE_SECTION}.name", MERGE_DRIVER_NAME)
     git_output(cwd, "config", f"{MERGE_SECTION}.driver", driver)
     steps = [Step(f"registered the merge driver: {MERGE_SECTION}.driver = {driver}")]
     attributes = project_root / ATTRIBUTES_FILE
     line = attributes_line(schema_dir)
     text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+    added = list(data.get("attributes") or [])
     if line not in text.splitlines():
         if text and not text.endswith("\n"):
             text += "\n"
         attributes.write_text(f"{text}{line}\n", encoding="utf-8")
+        added.append(record.key(attributes, line))
         steps.append(Step(f"added `{line}` to {_shown(attributes, cwd)}; commit it so that "
                           "every clone merges schema files with it"))
+    data["attributes"] = sorted(set(added))
+    record.save(data)
     return steps
 
 
 def uninstall_merge_driver(cwd: Path, project_root: Path, schema_dir: str) -> list[Step]:
-    steps = []
-    if git_output(cwd, "config", "--get", f"{MERGE_SECTION}.driver", check=False) is not None:
-        git_output(cwd, "config", "--remove-section", MERGE_SECTION)
-        steps.append(Step("removed the merge driver from the git config"))
+    record = _Record(cwd)
+    data = record.data
+    steps = [_undo_driver(cwd, data)] if _section(cwd) else []
     attributes = project_root / ATTRIBUTES_FILE
     line = attributes_line(schema_dir)
-    if attributes.exists():
-        lines = attributes.read_text(encoding="utf-8").splitlines()
-        if line in lines:
+    lines = attributes.read_text(encoding="utf-8").splitlines() if attributes.exists() else []
+    if line in lines:
+        key = record.key(attributes, line)
+        added = list((data or {}).get("attributes") or [])
+        # Without a record (an install that kept none) the line is taken to be install's.
+        if data is not None and key not in added:
+            steps.append(Step(f"left `{line}` in {_shown(attributes, cwd)}: it was there "
+                              "before `pgmt-git install`"))
+        else:
             rest = [kept for kept in lines if kept != line]
             if any(kept.strip() for kept in rest):
                 attributes.write_text("\n".join(rest) + "\n", encoding="utf-8")
             else:
                 attributes.unlink()
             steps.append(Step(f"removed `{line}` from {_shown(attributes, cwd)}"))
+            if key in added:
+                added.remove(key)
+        if data is not None:
+            data["attributes"] = added
+    if data is not None:
+        data.pop("driver", None)
+        record.save(data)
     return steps
+
+
+def _undo_driver(cwd: Path, data: dict[str, object] | None) -> Step:
+    before = (data or {}).get("driver")
+    if data is None or "driver" not in data:
+        if not _is_pgmt_git_driver(_section(cwd).get("driver")):
+            return Step(f"left {MERGE_SECTION} alone in the git config: it is not pgmt-git's")
+        before = None
+    git_output(cwd, "config", "--remove-section", MERGE_SECTION)
+    if not isinstance(before, dict):
+        return Step("removed the merge driver from the git config")
+    for key, value in before.items():
+        git_output(cwd, "config", f"{MERGE_SECTION}.{key}", str(value))
+    return Step(f"restored the earlier {MERGE_SECTION} driver in the git config")
 
 
 def _shown(path: Path, cwd: Path) -> str:

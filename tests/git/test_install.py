@@ -99,6 +99,49 @@ def test_uninstall_removes_an_attributes_file_it_emptied(
     assert not (ws.path / ".gitattributes").exists()
 
 
+def test_uninstall_keeps_an_attributes_line_that_was_there_before(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A clone of a repository whose .gitattributes already has the line (committed by
+    # whoever installed first): uninstalling here must not take it from everyone.
+    ws = project_repo(tmp_path)
+    ws.write(".gitattributes", "schema/**/*.sql merge=pgmt\n")
+    ws.git("add", "-A")
+    ws.git("commit", "-q", "-m", "attributes")
+    in_process(ws.path, "install", "--merge-driver", monkeypatch=monkeypatch)
+    in_process(ws.path, "install", "--merge-driver", monkeypatch=monkeypatch)  # again
+    result = pgmt_git(ws.path, "uninstall", "--merge-driver")
+    assert result.returncode == 0, result.stderr
+    assert ws.read(".gitattributes") == "schema/**/*.sql merge=pgmt\n"
+    assert "left `schema/**/*.sql merge=pgmt` in .gitattributes" in result.stderr
+    assert run(ws.path, "git", "config", "--get-regexp", "merge.pgmt").stdout == ""
+
+
+def test_uninstall_restores_a_merge_pgmt_driver_that_was_there_before(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = project_repo(tmp_path)
+    ws.git("config", "merge.pgmt.name", "our own")
+    ws.git("config", "merge.pgmt.driver", "our-merge %O %A %B")
+    in_process(ws.path, "install", "--merge-driver", monkeypatch=monkeypatch)
+    assert ws.git("config", "merge.pgmt.driver").strip() == merge_driver_command()
+    in_process(ws.path, "install", "--merge-driver", monkeypatch=monkeypatch)  # again
+    result = pgmt_git(ws.path, "uninstall", "--merge-driver")
+    assert result.returncode == 0, result.stderr
+    assert ws.git("config", "merge.pgmt.driver").strip() == "our-merge %O %A %B"
+    assert ws.git("config", "merge.pgmt.name").strip() == "our own"
+    assert "restored the earlier merge.pgmt driver" in result.stderr
+    assert not (ws.path / ".gitattributes").exists()  # the line install added is gone
+    assert not (ws.path / ".git" / "pgmt-git" / "install.json").exists()
+
+
+def test_uninstall_leaves_a_foreign_merge_pgmt_driver_alone(tmp_path: Path) -> None:
+    ws = project_repo(tmp_path)
+    ws.git("config", "merge.pgmt.driver", "our-merge %O %A %B")
+    result = pgmt_git(ws.path, "uninstall", "--merge-driver")
+    assert result.returncode == 0, result.stderr
+    assert ws.git("config", "merge.pgmt.driver").strip() == "our-merge %O %A %B"
+    assert "left merge.pgmt alone" in result.stderr
+
+
 def test_a_foreign_hook_is_kept_as_legacy_and_chained(tmp_path: Path) -> None:
     ws = project_repo(tmp_path)
     foreign = hooks_of(ws) / "pre-commit"
