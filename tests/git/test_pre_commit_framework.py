@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from pgmt_git.pg.server import Server
 from tests.git.conftest import Workspace, init_project, new_repo, run
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -38,22 +39,31 @@ pytestmark = [
 ]
 
 
-def try_repo(ws: Workspace, home: Path) -> tuple[int, str]:
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The framework's own cache, shared by this module's tests: one hook environment."""
+    if not _pypi_reachable():
+        pytest.skip("building the hook environment needs PyPI")
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def try_repo(ws: Workspace, home: Path, *args: str, env: dict[str, str] | None = None
+             ) -> tuple[int, str]:
+    """``pre-commit try-repo`` of this repository's hooks (all, or the id and options in
+    ``args``) in the workspace."""
     command = str(PRE_COMMIT) if PRE_COMMIT.exists() else "pre-commit"
-    result = run(ws.path, command, "try-repo", str(REPO_ROOT), "--verbose",
-                 env={"PRE_COMMIT_HOME": str(home), "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+    result = run(ws.path, command, "try-repo", str(REPO_ROOT), *args, "--verbose",
+                 env={"PRE_COMMIT_HOME": str(home), "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+                      **(env or {})})
     return result.returncode, result.stdout + result.stderr
 
 
-def test_try_repo_runs_the_published_hooks(tmp_path: Path) -> None:
-    if not _pypi_reachable():
-        pytest.skip("building the hook environment needs PyPI")
+def test_try_repo_runs_the_published_hooks(tmp_path: Path, home: Path) -> None:
     ws = Workspace(new_repo(tmp_path / "target"))
     init_project(ws)
     ws.git("add", "-A")
     ws.git("commit", "-q", "-m", "project")  # local main: published without a remote
     ws.git("checkout", "-q", "-b", "feature")
-    home = tmp_path / "pre-commit-home"
 
     ws.write("migrations/V100_create_users.sql", "-- edited\n")
     ws.write("migrations/V150_late.sql", "SELECT 1;\n")
@@ -79,3 +89,60 @@ def test_try_repo_runs_the_published_hooks(tmp_path: Path) -> None:
     code, out = try_repo(ws, home)
     assert code == 0, out
     assert "Failed" not in out
+
+
+def pushed_project(tmp_path: Path, origin: Path) -> Workspace:
+    """A clone whose origin/main publishes the project; on a feature branch."""
+    ws = Workspace(new_repo(tmp_path / "target"))
+    ws.git("remote", "add", "origin", str(origin))
+    init_project(ws)
+    ws.git("add", "-A")
+    ws.git("commit", "-q", "-m", "project")
+    ws.git("push", "-q", "--no-verify", "-u", "origin", "main")
+    ws.git("checkout", "-q", "-b", "feature")
+    return ws
+
+
+def test_push_guards_check_the_pushed_commits(tmp_path: Path, origin: Path, home: Path
+                                              ) -> None:
+    ws = pushed_project(tmp_path, origin)
+    ws.write("migrations/V300_next.sql", "SELECT 3;\n")
+    ws.git("add", "-A")
+    ws.git("commit", "-q", "--no-verify", "-m", "a new migration")
+    push = ("pgmt-push-guards", "--hook-stage", "pre-push", "--remote-name", "origin",
+            "--from-ref", "origin/main", "--to-ref", "HEAD")
+    code, out = try_repo(ws, home, *push)
+    assert code == 0, out
+    assert "Passed" in out
+
+    ws.write("migrations/V100_create_users.sql", "-- edited\n")
+    ws.git("add", "-A")
+    ws.git("commit", "-q", "--no-verify", "-m", "an edit of a published migration")
+    code, out = try_repo(ws, home, *push)
+    assert code == 1, out
+    assert "push refused" in out
+    assert "an edit of a published migration" in out  # the commit that has the problem
+    assert "published on origin/main, but commit" in out
+
+
+def test_pgmt_check_runs_at_the_manual_stage(tmp_path: Path, origin: Path, home: Path,
+                                             pg_server: Server) -> None:
+    ws = pushed_project(tmp_path, origin)
+    ws.git("remote", "set-head", "origin", "main")  # check's default base
+    env_url = {"PGMT_SHADOW_URL": pg_server.conninfo()}
+    check = ("pgmt-check", "--hook-stage", "manual")
+    ws.write("migrations/V300_next.sql", "ALTER TABLE users ADD COLUMN next int;\n")
+    ws.git("add", "-A")
+    ws.git("commit", "-q", "--no-verify", "-m", "a migration without its schema change")
+    code, out = try_repo(ws, home, *check, env=env_url)
+    assert code == 1, out
+    assert "check failed: 1 problem with migrations" in out
+    assert "public.users.next" in out
+
+    ws.write("schema/users.sql", ws.read("schema/users.sql").replace(
+        "email text", "email text, next int"))
+    ws.git("add", "-A")
+    ws.git("commit", "-q", "--no-verify", "-m", "the schema change")
+    code, out = try_repo(ws, home, *check, env=env_url)
+    assert code == 0, out
+    assert "check passed" in out
