@@ -45,6 +45,26 @@ def section_states(report: dict, version: int) -> list[tuple[str, str]]:  # type
     raise AssertionError(f"no migration {version} in {report}")
 
 
+def attempts(conn: psycopg.Connection, version: int, section: str) -> int:
+    """How many times a section was started (0 before the tracking tables exist)."""
+    if conn.execute("SELECT to_regclass('public.pgmt_migrations_sections')").fetchone() == (
+            None,):
+        return 0
+    row = conn.execute("SELECT attempts FROM pgmt_migrations_sections WHERE "
+                       "migration_version = %s AND section_name = %s",
+                       (version, section)).fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def hold_snapshot(target: Target) -> psycopg.Connection:
+    """An open repeatable-read transaction holds a snapshot (and its virtual transaction
+    id lock): CREATE INDEX CONCURRENTLY waits for it, ALTER TABLE does not."""
+    blocker = psycopg.connect(target.conninfo)
+    blocker.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    blocker.execute("SELECT 1")
+    return blocker
+
+
 def index_valid(conn: psycopg.Connection, name: str) -> bool | None:
     row = conn.execute("SELECT i.indisvalid FROM pg_index i JOIN pg_class c "
                        "ON c.oid = i.indexrelid WHERE c.relname = %s", (name,)).fetchone()
@@ -55,12 +75,8 @@ def index_valid(conn: psycopg.Connection, name: str) -> bool | None:
 def test_three_sections_fail_in_the_middle_and_resume(
         tmp_path: Path, target_db: Target, target_conn: psycopg.Connection) -> None:
     root = project(tmp_path, V100_users=USERS, V200_user_status=STATUS)
-    # An open repeatable-read transaction holds a snapshot (and its virtual transaction id
-    # lock): CREATE INDEX CONCURRENTLY waits for it, ALTER TABLE does not.
-    blocker = psycopg.connect(target_db.conninfo)
+    blocker = hold_snapshot(target_db)
     try:
-        blocker.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        blocker.execute("SELECT 1")
         failed = pgmt_git(root, "migrate", "apply", "--target-url", target_db.conninfo,
                           check=1)
         assert "section 'create_index' failed (after 10 attempts)" in failed.stderr
