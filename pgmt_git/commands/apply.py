@@ -109,11 +109,21 @@ def _check_hazards(app: AppContext, changes: tuple[Change, ...],
     kinds = ",".join(sorted({h.kind.value for _, h in refused}))
     if sys.stdin.isatty() and sys.stderr.isatty():
         app.info("these changes are hazardous:\n" + "\n".join(lines))
-        if click.confirm("apply them?", default=False, err=True):
+        if _confirm("apply them?"):
             return
     raise CheckFailed("refusing hazardous changes:\n" + "\n".join(lines),
                       hint=f"review them (`pgmt-git apply --dry-run`), then pass "
                            f"--allow-hazards {kinds}")
+
+
+def _confirm(question: str) -> bool:
+    """Ask at the terminal (default no). Ctrl-C or Ctrl-D aborts the command, on a line of
+    its own: click leaves the cursor after the question."""
+    try:
+        return click.confirm(question, default=False, err=True)
+    except click.Abort:
+        click.echo(err=True)
+        raise
 
 
 def run_changes(conn: Any, changes: tuple[Change, ...]) -> int:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pgmt_git.commands.context import AppContext, pass_app
+from pgmt_git.commands.context import AppContext, Verbosity, pass_app
 from pgmt_git.errors import CheckFailed, UsageError
 
 if TYPE_CHECKING:
@@ -78,29 +78,50 @@ def _create_roles(project: Project, target: Target) -> None:
 
 class ProgressReporter:
     """Tells what a migration run does, on stderr. On a terminal, the running section
-    shows on a line of its own that is rewritten in place ("Section 2/3: create_index ...
-    retrying 3/10")."""
+    shows on a line of its own at the bottom, rewritten in place ("Section 2/3: create_index
+    ... retrying 3/10"); what is said while it runs (a notice, a -v line) is printed above
+    it. Used as a context manager: a run that stops while a section's line is shown leaves
+    that line and moves below it, so the error that follows starts a line of its own."""
 
     def __init__(self, app: AppContext, target: str) -> None:
         self._app = app
         self._target = target
         self._live = app.progress_enabled()
+        self._status = ""  # the running section's line, shown on a terminal
+
+    def __enter__(self) -> ProgressReporter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        # Ctrl-C: click itself ends the line before it says "aborted".
+        if self._status and not (kind and issubclass(kind, KeyboardInterrupt)):
+            self._write("\n")
         self._status = ""
 
-    def _line(self, text: str) -> None:
-        self._clear()
+    @staticmethod
+    def _write(text: str) -> None:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+
+    def _line(self, text: str, *, verbose: bool = False) -> None:
+        """A line of its own, above the running section's (shown again below it)."""
+        if verbose and self._app.verbosity < Verbosity.VERBOSE:
+            return
+        if self._status:
+            self._write("\r\033[K")
         self._app.info(text)
+        if self._status:
+            self._write(self._status)
 
     def _show(self, text: str) -> None:
         if self._live:
             self._status = text
-            sys.stderr.write(f"\r\033[K{text}")
-            sys.stderr.flush()
+            self._write(f"\r\033[K{text}")
 
-    def _clear(self) -> None:
-        if self._live and self._status:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
+    def _end_section(self) -> None:
+        """The running section ended: its line goes."""
+        if self._status:
+            self._write("\r\033[K")
             self._status = ""
 
     def waiting(self, holders: tuple[LockHolder, ...]) -> None:
@@ -127,19 +148,18 @@ class ProgressReporter:
                        failure: str, delay_ms: int | None) -> None:
         tries = f"attempt {attempt}/{section.retry_attempts}"
         if delay_ms is None:
+            self._end_section()
             self._line(f"  section {position}/{total} {section.name}: {tries} failed: {failure}")
             return
-        line = (f"  section {position}/{total} {section.name}: {tries} failed: {failure}; "
-                f"retrying in {delay_ms / 1000:g} s")
-        if not self._live:
-            self._app.info(line)
-            return
-        self._app.debug(line)
+        # On a terminal, the section's line counts the attempts; each failure is for -v.
+        self._line(f"  section {position}/{total} {section.name}: {tries} failed: {failure}; "
+                   f"retrying in {delay_ms / 1000:g} s", verbose=self._live)
         self._show(f"Section {position}/{total}: {section.name} ... retrying "
                    f"{attempt + 1}/{section.retry_attempts}")
 
     def section_done(self, position: int, total: int, section: Section,
                      duration_ms: int) -> None:
+        self._end_section()
         self._line(f"  section {position}/{total} {section.name}: done "
                    f"({duration_ms / 1000:.2f} s)")
 
@@ -196,7 +216,8 @@ def apply_command(app: AppContext, target_url: str | None, allow_out_of_order: b
     target = project_target(project)
     options = DeployOptions(_overrides(allow_out_of_order, allow_deleted), force_after_drift,
                             dry_run)
-    result = apply_migrations(target, project, ProgressReporter(app, target.label), options)
+    with ProgressReporter(app, target.label) as reporter:
+        result = apply_migrations(target, project, reporter, options)
     _report_result(app, result, target, dry_run=dry_run)
 
 
@@ -526,6 +547,6 @@ def provision_command(app: AppContext, target_url: str | None, dry_run: bool) ->
 
     project = load(app, target_url=target_url)
     target = project_target(project)
-    result = provision(target, project, ProgressReporter(app, target.label),
-                       DeployOptions(dry_run=dry_run))
+    with ProgressReporter(app, target.label) as reporter:
+        result = provision(target, project, reporter, DeployOptions(dry_run=dry_run))
     _report_result(app, result, target, dry_run=dry_run)

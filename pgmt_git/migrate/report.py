@@ -117,7 +117,7 @@ def _listing(title: str, files: list[dict[str, Any]], *, sections: bool) -> list
     for item in files:
         when = ""
         if item.get("applied_at"):
-            when = f"  {item['applied_at'][:19].replace('T', ' ')} by {item['applied_by']}"
+            when = f"  {_when(item['applied_at'])} by {item['applied_by']}"
         state = "" if item["state"] in ("applied", "pending") else f"  [{item['state']}]"
         lines.append(f"  {item['version']}  {item['file']}{when}{state}")
         if sections and "sections" in item:
@@ -127,6 +127,12 @@ def _listing(title: str, files: list[dict[str, Any]], *, sections: bool) -> list
                 lines.append(f"      {section['position']}/{section['of']} {section['name']}: "
                              f"{section['status']}{tries}")
     return lines
+
+
+def _when(iso: str) -> str:
+    """``2026-01-01 10:00:00 UTC``: the time as the server gave it, with its zone (the
+    reader's may be another)."""
+    return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 def _first_line(text: str) -> str:

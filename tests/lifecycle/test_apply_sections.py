@@ -10,7 +10,8 @@ import pytest
 
 from pgmt_git.pg.target import Target
 from tests.lifecycle.conftest import write_project
-from tests.lifecycle.helpers import pgmt_git
+from tests.lifecycle.helpers import finish, pgmt_git, start
+from tests.lifecycle.test_crash_and_lock import wait_for
 
 USERS = """CREATE TABLE users (id int PRIMARY KEY, name text);
 INSERT INTO users SELECT g, 'user ' || g FROM generate_series(1, 100) g;
@@ -45,6 +46,26 @@ def section_states(report: dict, version: int) -> list[tuple[str, str]]:  # type
     raise AssertionError(f"no migration {version} in {report}")
 
 
+def attempts(conn: psycopg.Connection, version: int, section: str) -> int:
+    """How many times a section was started (0 before the tracking tables exist)."""
+    if conn.execute("SELECT to_regclass('public.pgmt_migrations_sections')").fetchone() == (
+            None,):
+        return 0
+    row = conn.execute("SELECT attempts FROM pgmt_migrations_sections WHERE "
+                       "migration_version = %s AND section_name = %s",
+                       (version, section)).fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def hold_snapshot(target: Target) -> psycopg.Connection:
+    """An open repeatable-read transaction holds a snapshot (and its virtual transaction
+    id lock): CREATE INDEX CONCURRENTLY waits for it, ALTER TABLE does not."""
+    blocker = psycopg.connect(target.conninfo)
+    blocker.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    blocker.execute("SELECT 1")
+    return blocker
+
+
 def index_valid(conn: psycopg.Connection, name: str) -> bool | None:
     row = conn.execute("SELECT i.indisvalid FROM pg_index i JOIN pg_class c "
                        "ON c.oid = i.indexrelid WHERE c.relname = %s", (name,)).fetchone()
@@ -55,12 +76,8 @@ def index_valid(conn: psycopg.Connection, name: str) -> bool | None:
 def test_three_sections_fail_in_the_middle_and_resume(
         tmp_path: Path, target_db: Target, target_conn: psycopg.Connection) -> None:
     root = project(tmp_path, V100_users=USERS, V200_user_status=STATUS)
-    # An open repeatable-read transaction holds a snapshot (and its virtual transaction id
-    # lock): CREATE INDEX CONCURRENTLY waits for it, ALTER TABLE does not.
-    blocker = psycopg.connect(target_db.conninfo)
+    blocker = hold_snapshot(target_db)
     try:
-        blocker.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        blocker.execute("SELECT 1")
         failed = pgmt_git(root, "migrate", "apply", "--target-url", target_db.conninfo,
                           check=1)
         assert "section 'create_index' failed (after 10 attempts)" in failed.stderr
@@ -163,3 +180,88 @@ def test_lock_timeout_fails_at_once_without_on_lock_timeout_retry(
         holder.close()
     assert "attempts" not in failed.stderr.split("error:")[1].splitlines()[0]
     assert "lock timeout" in failed.stderr
+
+
+FEELINGS = """CREATE TYPE mood AS ENUM ('happy');
+CREATE TABLE feelings (m mood, xact bigint DEFAULT txid_current());
+"""
+# Each statement must run on its own, outside a transaction block: a new enum label is
+# usable only once committed, and VACUUM refuses to run inside a transaction block.
+OUTSIDE = """-- pgmt:section name="first"
+INSERT INTO feelings (m) VALUES ('happy');
+
+-- pgmt:section name="outside" mode="autocommit"
+ALTER TYPE mood ADD VALUE 'meh';
+INSERT INTO feelings (m) VALUES ('meh');
+INSERT INTO feelings (m) VALUES ('meh');
+VACUUM feelings;
+"""
+
+
+def tracking_rows(conn: psycopg.Connection, version: int) -> list[tuple[object, ...]]:
+    return [tuple(r) for r in conn.execute(
+        "SELECT section_name, mode, status, attempts FROM pgmt_migrations_sections "
+        "WHERE migration_version = %s ORDER BY section_order", (version,))]
+
+
+def test_autocommit_statements_each_run_on_their_own(
+        tmp_path: Path, target_db: Target, target_conn: psycopg.Connection) -> None:
+    root = project(tmp_path, V100_feelings=FEELINGS, V200_outside=OUTSIDE)
+    applied = pgmt_git(root, "migrate", "apply", "--target-url", target_db.conninfo)
+    assert "section 2/2 outside: done" in applied.stderr
+    rows = target_conn.execute("SELECT m::text, xact FROM feelings ORDER BY xact").fetchall()
+    assert [m for m, _ in rows] == ["happy", "meh", "meh"]
+    assert len({xact for _, xact in rows}) == 3  # a transaction per statement
+    assert tracking_rows(target_conn, 200) == [("first", "transactional", "completed", 1),
+                                               ("outside", "autocommit", "completed", 1)]
+    assert "nothing to apply" in pgmt_git(root, "migrate", "apply", "--target-url",
+                                          target_db.conninfo).stdout
+
+
+def test_a_failing_autocommit_section_keeps_the_statements_before_it(
+        tmp_path: Path, target_db: Target, target_conn: psycopg.Connection) -> None:
+    steps = ('-- pgmt:section name="steps" mode="autocommit"\n'
+             "INSERT INTO feelings (m) VALUES ('happy');\n"
+             "SELECT 1/0;\n")
+    root = project(tmp_path, V100_feelings=FEELINGS, V200_steps=steps)
+    failed = pgmt_git(root, "migrate", "apply", "--target-url", target_db.conninfo, check=1)
+    assert "V200_steps.sql:3:" in failed.stderr and "division by zero" in failed.stderr
+    assert target_conn.execute("SELECT m::text FROM feelings").fetchall() == [("happy",)]
+    assert tracking_rows(target_conn, 200) == [("steps", "autocommit", "failed", 1)]
+
+
+@pytest.mark.parametrize(("mode", "backoff", "delays"), [
+    # Doubled each time, at most 32 times the delay.
+    ("transactional", "exponential", ["0.2", "0.4", "0.8", "1.6", "3.2", "6.4", "6.4", "6.4"]),
+    ("non-transactional", "none", ["0.2"] * 8),
+])
+def test_lock_timeouts_are_retried_after_a_delay_until_the_lock_is_released(
+        tmp_path: Path, target_db: Target, target_conn: psycopg.Connection, mode: str,
+        backoff: str, delays: list[str]) -> None:
+    section = (f'-- pgmt:section name="add" mode="{mode}" lock_timeout="100ms" '
+               f'retry_attempts="9" retry_delay="200ms" retry_backoff="{backoff}" '
+               'on_lock_timeout="retry"\n'
+               "ALTER TABLE users ADD COLUMN nickname text;\n")
+    root = project(tmp_path, V100_users=USERS)
+    pgmt_git(root, "migrate", "apply", "--target-url", target_db.conninfo)
+    (root / "migrations/V200_nick.sql").write_text(section)
+    holder = psycopg.connect(target_db.conninfo)
+    holder.execute("LOCK TABLE users IN ACCESS SHARE MODE")
+    process = start(root, "migrate", "apply", "--target-url", target_db.conninfo)
+    try:
+        wait_for(lambda: attempts(target_conn, 200, "add") >= 3, "the third attempt")
+    finally:
+        holder.close()  # the lock goes: the running or the next attempt gets through
+        out, err = finish(process)
+    assert process.returncode == 0, err
+    total = attempts(target_conn, 200, "add")
+    assert 3 <= total < 9
+    retried = [line for line in err.splitlines() if ": attempt " in line]
+    assert retried == [
+        f"  section 1/1 add: attempt {k}/9 failed: lock timeout: canceling statement due to "
+        f"lock timeout; retrying in {delays[k - 1]} s" for k in range(1, total)]
+    assert "  section 1/1 add: done" in err
+    assert tracking_rows(target_conn, 200) == [("add", mode, "completed", total)]
+    assert target_conn.execute("SELECT count(*) FROM information_schema.columns WHERE "
+                               "table_name = 'users' AND column_name = 'nickname'"
+                               ).fetchone() == (1,)
