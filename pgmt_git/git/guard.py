@@ -14,7 +14,7 @@ well have been published after the branch point (a note says so).
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from typing import TYPE_CHECKING
@@ -173,12 +173,16 @@ class Guard:
             changes = self._without_deletions(report, changes, ref)
         published = self._published(ref, ref_commit, project)
         layout = Layout.of(project.root, project.settings)
-        # The checked tree's own migrations: the base tree's, with the changes made.
-        tree = Published(label, layout, _Changed(
-            self._listing(base_tree, (layout.migrations_dir, layout.baselines_dir)), changes))
+        # What the branch did not change is as the merge base has it: most often the
+        # protected tree itself, whose names are already scanned.
+        directories = (layout.migrations_dir, layout.baselines_dir)
+        listing = self._listing(base_tree, directories)
+        base_files = (published if listing is published.files and layout == published.layout
+                      else Published(f"the merge base of {ref}", layout, listing))
         report.add(check_changes(
             (Change(c.path, c.new_id) for c in changes), layout=layout, published=published,
-            read=lambda blob: git.read_blob(self.repo, blob), target=label, tree=tree), commit)
+            read=lambda blob: git.read_blob(self.repo, blob), target=label, base=base_files),
+            commit)
         return changes
 
     def _listing(self, tree_id: str, directories: tuple[str, ...]) -> DirectoryFiles:
@@ -255,45 +259,6 @@ class Guard:
                 self._cache.put(blob, settings)
         self._settings[blob] = settings
         return ProjectAt(config_path, blob, settings)
-
-
-class _Changed(Mapping[str, str]):
-    """The files directly inside some directories of a checked tree, from a listing of the
-    tree it was compared with and the changes: no second listing of thousands of names."""
-
-    def __init__(self, base: DirectoryFiles, changes: Iterable[PathChange]) -> None:
-        self._base = base
-        self._changed = {c.path: c.new_id for c in changes}
-        self._gone: dict[str, set[str]] = {}
-        self._added: dict[str, list[str]] = {}
-        for path, new_id in self._changed.items():
-            directory, _, name = path.rpartition("/")
-            self._gone.setdefault(directory, set()).add(name)
-            if new_id is not None:
-                self._added.setdefault(directory, []).append(name)
-
-    def names(self, directory: str) -> list[str]:
-        gone = self._gone.get(directory)
-        names = self._base.names(directory)
-        if gone:
-            names = [name for name in names if name not in gone]
-        return names + self._added.get(directory, [])
-
-    def __getitem__(self, path: str) -> str:
-        if path not in self._changed:
-            return self._base[path]
-        new_id = self._changed[path]
-        if new_id is None or path.rpartition("/")[0] not in self._base.directories:
-            raise KeyError(path)
-        return new_id
-
-    def __iter__(self) -> Iterator[str]:
-        for directory in self._base.directories:
-            yield from (f"{directory}/{name}" if directory else name
-                        for name in self.names(directory))
-
-    def __len__(self) -> int:
-        return sum(len(self.names(directory)) for directory in self._base.directories)
 
 
 def _configs_in(changes: Iterable[PathChange]) -> list[str]:

@@ -168,6 +168,10 @@ class Published:
     def shared_versions(self) -> list[tuple[FileKind, int, tuple[str, ...]]]:
         """(kind, version, paths by name) of every version that more than one migration,
         or more than one baseline, holds. Only names whose version is shared are parsed."""
+        return self._shared
+
+    @cached_property
+    def _shared(self) -> list[tuple[FileKind, int, tuple[str, ...]]]:
         shared = []
         for kind, candidates in self._candidates.items():
             counts = Counter(negative for negative, _ in candidates)

@@ -348,10 +348,6 @@ class DirectoryFiles(Mapping[str, str]):
         """The file names (not paths) directly inside ``directory``."""
         return self._names.get(directory, [])
 
-    @property
-    def directories(self) -> tuple[str, ...]:
-        return tuple(self._names)
-
     def __getitem__(self, path: str) -> str:
         if path not in self:
             raise KeyError(path)

@@ -83,20 +83,22 @@ Reader = Callable[[str], bytes]
 
 def check_changes(
     changes: Iterable[Change], *, layout: Layout, published: Published, read: Reader,
-    target: str, tree: Published | None = None,
+    target: str, base: Published | None = None,
 ) -> list[Finding]:
     """Every rule broken by ``changes`` (what ``target`` changed since its merge base with
-    the protected ref) against the files ``published`` on that ref. ``tree``: the
-    migrations and baselines of the checked tree itself, for versions shared by files the
+    the protected ref) against the files ``published`` on that ref. ``base``: the
+    migrations and baselines of the tree the changes were made to (the merge base; often
+    the protected tree itself, then pass ``published``), for versions shared by files the
     branch did not change."""
+    changes = list(changes)
     mine = [c for c in changes if layout.kind(c.path) or published.layout.kind(c.path)]
     rules = _Rules(layout, published, read, target)
     findings = rules.conflicts(mine)
     deleted, new = rules.published_edits(mine, findings)
     new = rules.renames(deleted, new, findings)
     findings += rules.ordering(new)
-    if tree is not None:
-        findings += rules.shared_versions(tree, findings)
+    if base is not None:
+        findings += rules.shared_versions(base, {c.path for c in changes}, new, findings)
     return sorted(findings, key=lambda f: (f.path, f.rule.value))
 
 
@@ -162,7 +164,7 @@ class _Rules:
         """Record each deleted published file as deleted, or renamed when one of the new
         files has its content; return the new files that are not such renames."""
         remaining = list(new)
-        renumberable = self._renumberable(deleted)
+        renumberable = self._renumberable(deleted) if deleted else set()
         for path in deleted:
             match = self._same_content(self.published.files[path], remaining)
             if match is not None and path in renumberable:
@@ -245,18 +247,33 @@ class _Rules:
             f"give it a new version: run `pgmt-git migrate rebase`, or "
             f"`git mv {path} {self._renamed(path, newest)}`")
 
-    def shared_versions(self, tree: Published, findings: Sequence[Finding]) -> list[Finding]:
-        """Versions two files of the checked tree share that the new files' checks did not
-        see: files the branch did not change (both published, or merged in)."""
+    def shared_versions(self, base: Published, changed: set[str], new: Sequence[Change],
+                        findings: Sequence[Finding]) -> list[Finding]:
+        """Versions that files of the checked tree share beyond what the new files' checks
+        saw: two files the branch did not change (both published, or the protected ref
+        moved on since the merge base), or a new file and such a file."""
         reported = {f.path for f in findings if f.rule is Rule.DUPLICATE}
         newest = self._newest()
+        groups = [[p for p in paths if p not in changed]
+                  for _kind, _version, paths in base.shared_versions()]
+        if base is not self.published:  # an unchanged file the protected ref no longer has
+            for change in new:
+                kind, version = self.layout.kind(change.path), self.layout.version(change.path)
+                holder = base.holder(kind, version) if kind and version is not None else None
+                if holder is not None and holder not in changed:
+                    groups.append([holder, change.path])
         found = []
-        for _kind, version, paths in tree.shared_versions():
+        for group in groups:
+            if len(group) < 2:
+                continue
+            version = self.layout.version(group[0])
+            assert version is not None
             # The published ones first: the others are the ones to renumber.
-            first, *others = sorted(paths, key=lambda p: (p not in self.published.files, p))
+            first, *others = sorted(group, key=lambda p: (p not in self.published.files, p))
             for path in others:
                 if path in reported:
                     continue
+                reported.add(path)
                 if first in self.published.files and path in self.published.files:
                     found.append(self._finding(
                         Rule.DUPLICATE, path,

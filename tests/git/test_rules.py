@@ -42,17 +42,13 @@ def check(changes: dict[str, str | None], pub: Published, of: Layout | None = No
     return [(f.rule, f.path) for f in findings(changes, pub, of)]
 
 
-def findings(changes: dict[str, str | None], pub: Published, of: Layout | None = None
-             ) -> list[Finding]:
-    """check_changes() with the checked tree made of the published files and the changes
-    (as if the branch started at the protected ref)."""
-    tree = {p: b for p, b in pub.files.items() if p not in changes}
-    tree |= {p: blob(t) for p, t in changes.items() if t is not None}
-    lay = of or pub.layout
+def findings(changes: dict[str, str | None], pub: Published, of: Layout | None = None,
+             base: Published | None = None) -> list[Finding]:
+    """check_changes() of a branch that started at the protected ref (unless ``base``)."""
     return check_changes(
         [Change(p, None if t is None else blob(t)) for p, t in changes.items()],
-        layout=lay, published=pub, read=BLOBS.__getitem__, target="the index",
-        tree=Published("the index", lay, tree))
+        layout=of or pub.layout, published=pub, read=BLOBS.__getitem__, target="the index",
+        base=pub if base is None else base)
 
 
 PUBLISHED = {"migrations/V100_a.sql": "SELECT 1;\n", "migrations/V200_b.sql": "SELECT 2;\n"}
@@ -139,6 +135,21 @@ def test_duplicates_anywhere_in_the_tree() -> None:
     assert check({"migrations/V100_a.sql": None, "migrations/V300_a.sql": "SELECT 1;\n"},
                  pub) == [(Rule.RENAMED, "migrations/V100_a.sql"),
                           (Rule.DUPLICATE, "migrations/V200_c.sql")]
+
+
+def test_duplicates_in_a_merge_base_the_protected_ref_moved_on_from() -> None:
+    # Since the branch point, the protected ref renumbered V200_c (published twins); the
+    # branch still has both, and adds a migration with the version of a file only its
+    # merge base has.
+    pub = published({**PUBLISHED, "migrations/V201_c.sql": "SELECT 3;\n"})
+    base = published({**PUBLISHED, "migrations/V200_c.sql": "SELECT 3;\n",
+                      "migrations/V150_gone.sql": "SELECT 4;\n"})
+    found = findings({"migrations/V150_mine.sql": "SELECT 5;\n"}, pub, base=base)
+    assert [(f.rule, f.path) for f in found] == [
+        (Rule.DUPLICATE, "migrations/V150_mine.sql"), (Rule.ORDER, "migrations/V150_mine.sql"),
+        (Rule.DUPLICATE, "migrations/V200_c.sql")]
+    assert "migrations/V150_gone.sql" in found[0].problem
+    assert "migrations/V200_b.sql" in found[2].problem
 
 
 def test_a_new_duplicate_is_reported_once() -> None:
