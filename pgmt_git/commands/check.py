@@ -7,7 +7,11 @@ Merges made where no hook ran (GitHub's merge button, a merge queue, ``--no-veri
 - the migration chain at HEAD, replayed on a shadow server, gives the same catalog as the
   schema files at HEAD;
 - each branch migration (not in REF's tree) with a ``-- pgmt-git: ... from=<hash>`` line was
-  generated against the state the chain now has before it (git/oracle.py's catalog hash).
+  generated against the state the chain now has before it (git/oracle.py's catalog hash);
+- when HEAD is a merge (a pull request's merge commit in CI) whose both sides add migrations,
+  a branch migration without such a line, written by hand, was written without the other
+  side's (git/merge_chain.py): nothing tells whether it still fits, so it fails like a stale
+  hash, with the same fix.
 
 Read from git objects only (nothing is checked out); the shadow server is the embedded one
 unless ``--shadow-url``, PGMT_SHADOW_URL or databases.shadow.url says otherwise.
@@ -29,6 +33,7 @@ from pgmt_git.git.rules import Finding, Rule
 
 if TYPE_CHECKING:
     from pgmt_git.git.guard import Guard, ProjectAt
+    from pgmt_git.git.merge_chain import ForkedChain
     from pgmt_git.git.oracle import Oracle
     from pgmt_git.git.repo import Repo
     from pgmt_git.project.source import Project
@@ -114,10 +119,13 @@ class _Checker:
         self.guard: Guard = Guard(repo, refs=(report.base,))
         self._shadow_url = shadow_url
         self._cache = cache
+        self._forks: list[ForkedChain] = []
 
     def run(self) -> None:
         from pgmt_git.git.guard import GuardReport
+        from pgmt_git.git.merge_chain import forked_chains
 
+        self._forks = forked_chains(self.guard, self.report.head)
         guarded = GuardReport()
         self.guard.commit(guarded, self.report.head, label="HEAD")
         self.report.notes += guarded.notes
@@ -157,6 +165,8 @@ class _Checker:
         replayable = not any(f.rule is Rule.REPLAY for f in result.failures)
         result.checks["from-hashes"] = (
             self._check_from_hashes(result, project, loaded, oracle) if replayable else "skipped")
+        if self._check_forks(result, project, loaded):
+            result.checks["from-hashes"] = "failed"
 
     def _load(self, result: ProjectResult, project: ProjectAt) -> Project | None:
         from pgmt_git.git.repo import CommitTree
@@ -239,6 +249,32 @@ class _Checker:
                     "regenerate it on top of the current chain: `pgmt-git migrate rebase`"))
         return status
 
+    def _check_forks(self, result: ProjectResult, project: ProjectAt, loaded: Project) -> bool:
+        """The hand-written branch migrations of a chain the merge at HEAD forked (the
+        from-hashes check judges generated ones); whether there were any."""
+        from pgmt_git.git.merge_chain import FIX
+        from pgmt_git.git.oracle import comparable
+        from pgmt_git.project.migrations import parse_generated_header
+
+        texts = {_repo_path(project, m.path): m.text for m in loaded.chain.migrations}
+        branch = set(result.branch_migrations)
+        found = False
+        for fork in self._forks:
+            if fork.root != project.root:
+                continue
+            for path in fork.migrations:
+                if path not in branch or path not in texts:
+                    continue
+                header = parse_generated_header(texts[path])
+                if header is not None and comparable(header.from_hash):
+                    continue
+                found = True
+                result.failures.append(Finding(
+                    Rule.STALE, path, fork.problem(),
+                    f"{FIX}; written by hand, it is kept as it is: check that it still does "
+                    "what it should after the other side's migrations"))
+        return found
+
 
 def _repo_path(project: ProjectAt, path: str) -> str:
     return posixpath.normpath(posixpath.join(project.root, path)) if path else project.root
@@ -277,7 +313,8 @@ def _print(report: CheckReport, output_format: str) -> None:
 def check(app: AppContext, base: str | None, output_format: str, shadow_url: str | None,
           no_cache: bool) -> None:
     """Check HEAD against REF as CI should: published migrations unchanged and in order, no
-    conflict markers, the chain replays to the schema files, no stale `from=` hash.
+    conflict markers, the chain replays to the schema files, no stale `from=` hash, no
+    hand-written migration in a chain the merge at HEAD forks.
 
     Exit 0 when everything holds, 1 when something does not (every failure is listed, with
     `--format json` as one report)."""

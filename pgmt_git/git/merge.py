@@ -5,8 +5,9 @@ Each version is cut into pieces keyed by the database object their statement is 
 on both is taken once, added on one side is added next to its neighbours from that side,
 deleted on one side and unchanged on the other is deleted. When both sides change one
 ``CREATE TABLE``, its columns and table constraints are merged one by one (merge_table).
-The comments above a statement and the statement itself are merged separately, so a
-comment edited on one side travels with a statement changed on the other.
+The blank lines above a statement, the comments above it and the statement itself are
+merged separately, so a comment edited on one side travels with a statement changed on the
+other, also when that side added a statement above it.
 
 What is left (both sides change one object differently, one deletes what the other
 changes, both add one name differently) becomes a conflict: git's markers, of the size
@@ -244,14 +245,34 @@ def _marker(char: str, size: int, label: str) -> str:
 
 
 def _merge_lead(base: Piece | None, ours: Piece, theirs: Piece) -> str | None:
+    """The blank lines above a statement and the comments below them, merged separately:
+    a statement one side adds above this one changes the blank lines, a comment the other
+    side writes the comments."""
     decided, lead = pick(None if base is None else base.lead, ours.lead, theirs.lead)
     if decided:
         return lead
     if ours.lead.strip() == theirs.lead.strip():
-        # Only blank lines differ: not a conflict worth anyone's time. Either side's
-        # would do; the longer one, whichever side it is on.
-        return max(ours.lead, theirs.lead, key=lambda lead: (len(lead), lead))
-    return None
+        return _longer(ours.lead, theirs.lead)
+    b, o, t = (None if p is None else _lead_parts(p.lead) for p in (base, ours, theirs))
+    assert o is not None and t is not None
+    decided, comments = pick(None if b is None else b[1], o[1], t[1])
+    if not decided or comments is None:
+        return None
+    decided, blank = pick(None if b is None else b[0], o[0], t[0])
+    return (blank if decided and blank is not None else _longer(o[0], t[0])) + comments
+
+
+def _longer(ours: str, theirs: str) -> str:
+    """Of two texts that differ only in blank lines, not a conflict worth anyone's time,
+    the longer one, whichever side it is on."""
+    return max(ours, theirs, key=lambda text: (len(text), text))
+
+
+def _lead_parts(lead: str) -> tuple[str, str]:
+    """(the blank lines at the top of a lead, the rest)."""
+    blank = _BLANK_LINES.match(lead)
+    cut = blank.end() if blank else 0
+    return lead[:cut], lead[cut:]
 
 
 def _only_blank_lines(before: Piece, after: Piece) -> bool:

@@ -2,8 +2,10 @@
 
 Two branches that each add a migration merge without a textual conflict, but each migration
 was written against a state without the other one: the later of the two may not apply, or
-may undo or repeat the other's work. The post-merge hook says so right after the merge;
-``pgmt-git check`` in CI sees the same through the ``from=`` hash of generated migrations.
+may undo or repeat the other's work. The post-merge hook says so right after the merge.
+``pgmt-git check`` sees it through the ``from=`` hash of a generated migration, and through
+this module for a migration written by hand (no hash to compare) when HEAD is the merge: a
+pull request's merge commit in CI, or a branch right after merging.
 
 Read from git objects only (two tree diffs), so it runs in a hook.
 """
@@ -20,21 +22,31 @@ from pgmt_git.git.published import FileKind, Layout
 from pgmt_git.git.repo import CommitFiles
 
 
+FIX = "run `pgmt-git migrate rebase` to put this branch's migrations on top"
+
+
 @dataclass(frozen=True)
 class ForkedChain:
     """New migrations of one project on both sides of a merge (repository paths)."""
 
+    root: str  # the project's directory ('' at the top)
     migrations_dir: str
     ours: tuple[str, ...]
     theirs: tuple[str, ...]
     ours_label: str
     theirs_label: str
 
-    def message(self) -> str:
+    @property
+    def migrations(self) -> tuple[str, ...]:
+        return self.ours + self.theirs
+
+    def problem(self) -> str:
         return (f"the migration chain in {self.migrations_dir or '.'} forked: "
                 f"{self.ours_label} adds {', '.join(self.ours)} and {self.theirs_label} adds "
-                f"{', '.join(self.theirs)}, each written without the other; run "
-                "`pgmt-git migrate rebase` to put this branch's migrations on top")
+                f"{', '.join(self.theirs)}, each written without the other")
+
+    def message(self) -> str:
+        return f"{self.problem()}; {FIX}"
 
 
 def forked_chains(guard: Guard, commit_id: str) -> list[ForkedChain]:
@@ -59,8 +71,8 @@ def forked_chains(guard: Guard, commit_id: str) -> list[ForkedChain]:
         ours, theirs = (sorted(p for p in mine - other if layout.kind(p) is FileKind.MIGRATION)
                         for mine, other in ((added[0], added[1]), (added[1], added[0])))
         if ours and theirs:
-            found.append(ForkedChain(layout.migrations_dir, tuple(ours), tuple(theirs),
-                                     *labels))
+            found.append(ForkedChain(project.root, layout.migrations_dir, tuple(ours),
+                                     tuple(theirs), *labels))
     return found
 
 

@@ -16,7 +16,7 @@ from pgmt_git.pg.accounts import pid_alive
 from pgmt_git.pg.databases import DatabaseKind
 from pgmt_git.pg.server import Server, connect
 from tests.fixtures_pg import external_server_url
-from tests.git.conftest import BIN, Workspace, new_repo, pgmt_git, run
+from tests.git.conftest import BIN, PGMT_GIT, Workspace, new_repo, pgmt_git, run
 from tests.git.conftest import origin  # noqa: F401 - the fixture, for the hook tests
 
 CONFIG = "directories:\n  schema_dir: schema\n"
@@ -54,14 +54,31 @@ class MergeRepo(Workspace):
         self.git("add", "-A")
         self.git("commit", "-q", "--no-verify", "-m", message)
 
-    def branches(self, *, ours: str, theirs: str, file: str = "schema/app.sql") -> None:
-        """feature changes the file to ``theirs``, main to ``ours``; main is checked out."""
-        self.git("checkout", "-q", "-b", "feature")
-        self.write(file, theirs)
-        self.commit_all("theirs")
-        self.git("checkout", "-q", "main")
-        self.write(file, ours)
-        self.commit_all("ours")
+    def branches(self, *, ours: str, theirs: str, file: str = "schema/app.sql",
+                 stop_on_notes: bool = False) -> None:
+        """feature changes the file to ``theirs``, main to ``ours``; main is checked out.
+        ``stop_on_notes``: both also change notes.txt, on which a merge then stops."""
+        if stop_on_notes:
+            self.write("notes.txt", "base\n")
+            self.commit_all("notes")
+        for branch, text, side in (("feature", theirs, "theirs"), ("main", ours, "ours")):
+            self.git("checkout", "-q", *(["-b"] if branch == "feature" else []), branch)
+            self.write(file, text)
+            if stop_on_notes:
+                self.write("notes.txt", f"{side}\n")
+            self.commit_all(side)
+
+    def driver_by_hand(self, tmp: Path, *revisions: str
+                       ) -> tuple[subprocess.CompletedProcess[str], Path]:
+        """`pgmt-git merge-driver` run by hand on schema/app.sql of the base, ours and theirs
+        ``revisions``: its result, and the file it wrote the merge to."""
+        versions = []
+        for n, rev in enumerate(revisions):
+            path = tmp / f"version{n}.sql"
+            path.write_text(self.git("show", f"{rev}:schema/app.sql"), encoding="utf-8")
+            versions.append(str(path))
+        result = run(self.path, PGMT_GIT, "merge-driver", *versions, "7", "schema/app.sql")
+        return result, Path(versions[1])
 
     def run_git(self, *args: str) -> subprocess.CompletedProcess[str]:
         return run(self.path, "git", *args)
@@ -83,3 +100,43 @@ def merge_repo(tmp_path: Path, base: str, *, file: str = "schema/app.sql",
     assert installed.returncode == 0, installed.stderr
     ws.commit_all("base")
     return ws
+
+
+# ------------------------------------------------------------------ a schema file to merge
+
+
+def schema(u: str) -> str:
+    return f"""\
+-- People who sign in.
+CREATE TABLE users_{u} (
+    id int PRIMARY KEY,
+    email text NOT NULL,
+    name text
+);
+
+COMMENT ON TABLE users_{u} IS 'people';
+
+CREATE FUNCTION greeting_{u}(who text) RETURNS text LANGUAGE sql
+    AS $$ SELECT 'hello ' || who $$;
+
+CREATE VIEW named_{u} AS SELECT id, name FROM users_{u};
+"""
+
+
+@pytest.fixture
+def base(unique: str) -> str:
+    return schema(unique)
+
+
+def merged(tmp_path: Path, base: str, ours: str, theirs: str) -> tuple[MergeRepo, int, str]:
+    ws = merge_repo(tmp_path, base)
+    ws.branches(ours=ours, theirs=theirs)
+    result = ws.merge()
+    return ws, result.returncode, result.stdout + result.stderr
+
+
+def drop_and_view(base: str, unique: str) -> tuple[str, str]:
+    """main drops a column that feature's new view selects: clean as text, wrong as SQL."""
+    ours = base.replace("    email text NOT NULL,\n", "")
+    theirs = base + f"\nCREATE VIEW emails_{unique} AS SELECT id, email FROM users_{unique};\n"
+    return ours, theirs

@@ -10,40 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.git.conftest import PGMT_GIT, run
-from tests.merge.conftest import MergeRepo, merge_repo
+from tests.git.conftest import run
+from tests.merge.conftest import MergeRepo, drop_and_view, merge_repo, merged
 
 pytestmark = pytest.mark.usefixtures("replays")
-
-
-def schema(u: str) -> str:
-    return f"""\
--- People who sign in.
-CREATE TABLE users_{u} (
-    id int PRIMARY KEY,
-    email text NOT NULL,
-    name text
-);
-
-COMMENT ON TABLE users_{u} IS 'people';
-
-CREATE FUNCTION greeting_{u}(who text) RETURNS text LANGUAGE sql
-    AS $$ SELECT 'hello ' || who $$;
-
-CREATE VIEW named_{u} AS SELECT id, name FROM users_{u};
-"""
-
-
-@pytest.fixture
-def base(unique: str) -> str:
-    return schema(unique)
-
-
-def merged(tmp_path: Path, base: str, ours: str, theirs: str) -> tuple[MergeRepo, int, str]:
-    ws = merge_repo(tmp_path, base)
-    ws.branches(ours=ours, theirs=theirs)
-    result = ws.merge()
-    return ws, result.returncode, result.stdout + result.stderr
 
 
 def test_both_sides_add_different_columns_to_one_table(tmp_path: Path, base: str) -> None:
@@ -250,13 +220,6 @@ def test_cherry_pick(tmp_path: Path, base: str, unique: str) -> None:
 # ------------------------------------------------------------------------------ the oracle
 
 
-def drop_and_view(base: str, unique: str) -> tuple[str, str]:
-    """main drops a column that feature's new view selects: clean as text, wrong as SQL."""
-    ours = base.replace("    email text NOT NULL,\n", "")
-    theirs = base + f"\nCREATE VIEW emails_{unique} AS SELECT id, email FROM users_{unique};\n"
-    return ours, theirs
-
-
 def test_the_oracle_turns_a_wrong_clean_merge_into_a_conflict(tmp_path: Path, base: str,
                                                               unique: str) -> None:
     ours, theirs = drop_and_view(base, unique)
@@ -356,32 +319,18 @@ def test_run_by_hand_in_a_stopped_merge(tmp_path: Path, base: str, unique: str) 
     hand on the three versions, verifies against it."""
     ours, theirs = drop_and_view(base, unique)
     ws = merge_repo(tmp_path, base)
-    ws.write("notes.txt", "base\n")
-    ws.commit_all("notes")
-    ws.git("checkout", "-q", "-b", "feature")
-    ws.write("schema/app.sql", theirs)
-    ws.write("notes.txt", "theirs\n")
-    ws.commit_all("theirs")
-    ws.git("checkout", "-q", "main")
-    ws.write("schema/app.sql", ours)
-    ws.write("notes.txt", "ours\n")
-    ws.commit_all("ours")
+    ws.branches(ours=ours, theirs=theirs, stop_on_notes=True)
     stopped = run(ws.path, "git", "merge", "--no-edit", "feature",
                   env={"PGMT_GIT_MERGE_VERIFY": "false"})
     assert stopped.returncode == 1 and "notes.txt" in stopped.stdout
     assert ws.read("schema/app.sql") == ours + theirs[len(base):]  # unverified
-    stages = []
-    for n, rev in enumerate((ws.git("merge-base", "HEAD", "MERGE_HEAD").strip(), "HEAD",
-                             "MERGE_HEAD")):
-        path = tmp_path / f"version{n}.sql"
-        path.write_text(ws.git("show", f"{rev}:schema/app.sql"), encoding="utf-8")
-        stages.append(str(path))
-    again = run(ws.path, PGMT_GIT, "merge-driver", *stages, "7", "schema/app.sql")
+    again, result = ws.driver_by_hand(
+        tmp_path, ws.git("merge-base", "HEAD", "MERGE_HEAD").strip(), "HEAD", "MERGE_HEAD")
     assert again.returncode == 1
     merging = ws.git("rev-parse", "--short", "MERGE_HEAD").strip()
     assert (f'conflict in view emails_{unique}: the merged schema fails here: column "email" '
             "does not exist; HEAD drops column") in again.stderr
-    assert f">>>>>>> {merging}\n" in Path(stages[1]).read_text(encoding="utf-8")
+    assert f">>>>>>> {merging}\n" in result.read_text(encoding="utf-8")
 
 
 def test_a_file_renamed_on_one_side_merges_unverified(tmp_path: Path, base: str,

@@ -1,14 +1,18 @@
-"""Two branches that each add a migration: the post-merge hook says the chain forked."""
+"""Two branches that each add a migration: the post-merge hook and `pgmt-git check` say the
+chain forked."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from tests.git.conftest import Workspace, publish_clone, run
+import pytest
+
+from tests.git.conftest import Workspace, pgmt_git, publish_clone, run
 
 
-def merge(ws: Workspace, branch: str) -> str:
-    result = run(ws.path, "git", "merge", "--no-edit", branch)
+def merge(ws: Workspace, branch: str, *options: str) -> str:
+    result = run(ws.path, "git", "merge", "--no-edit", *options, branch)
     assert result.returncode == 0, result.stderr
     return result.stderr
 
@@ -43,3 +47,93 @@ def test_a_merge_with_new_migrations_on_one_side_only_is_quiet(tmp_path: Path,
     ws.write("schema/more.sql", "CREATE TABLE more (id int);\n")
     ws.must_commit("feature adds a schema file")
     assert "forked" not in merge(ws, "main")
+
+
+# ------------------------------------------------------------------ pgmt-git check
+
+
+def adds_table(ws: Workspace, branch: str, version: str, name: str) -> str:
+    """``branch`` gains a table: a hand-written migration and its schema file."""
+    ws.git("checkout", "-q", branch)
+    ws.write(f"schema/{name}.sql", f"CREATE TABLE {name} (id int);\n")
+    path = f"migrations/V{version}_{name}.sql"
+    ws.write(path, f"CREATE TABLE {name} (id int);\n")
+    ws.must_commit(f"{branch} adds {name}")
+    return path
+
+
+def forked_clone(tmp_path: Path, origin: Path, unique: str) -> tuple[Workspace, str, str]:
+    """main (pushed) and feature each add a hand-written migration: (clone, main's, feature's)."""
+    ws = publish_clone(tmp_path, origin)
+    mine = adds_table(ws, "main", "250", f"main_{unique}")
+    ws.git("push", "-q", "origin", "main")
+    return ws, mine, adds_table(ws, "feature", "300", f"feature_{unique}")
+
+
+def merge_ref(ws: Workspace) -> str:
+    """What CI checks out for a pull request: the feature merged into origin/main, always
+    as a merge commit."""
+    ws.git("checkout", "-q", "--detach", "origin/main")
+    return merge(ws, "feature", "--no-ff")
+
+
+def check(ws: Workspace) -> tuple[int, dict]:
+    result = pgmt_git(ws.path, "check", "--base", "origin/main", "--format", "json")
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+@pytest.mark.usefixtures("replays")
+def test_check_finds_a_hand_written_migration_in_a_forked_chain(tmp_path: Path, origin: Path,
+                                                                 unique: str) -> None:
+    ws, mine, theirs = forked_clone(tmp_path, origin, unique)
+    assert "the migration chain in migrations forked" in merge_ref(ws)
+    code, report = check(ws)
+    assert code == 1
+    main = ws.git("rev-parse", "--short", "HEAD^1").strip()
+    feature = ws.git("rev-parse", "--short", "HEAD^2").strip()
+    [failure] = report["failures"]
+    assert failure["rule"] == "stale-from-hash"
+    assert failure["path"] == theirs
+    assert failure["problem"] == (
+        f"the migration chain in migrations forked: {main} (main adds main_{unique}) adds "
+        f"{mine} and {feature} (feature adds feature_{unique}) adds {theirs}, each written "
+        "without the other")
+    assert "pgmt-git migrate rebase" in failure["fix"]
+    assert report["projects"][0]["checks"]["from-hashes"] == "failed"
+    assert report["projects"][0]["checks"]["replay"] == "passed"
+
+
+@pytest.mark.usefixtures("replays")
+def test_check_after_merging_main_into_the_branch(tmp_path: Path, origin: Path,
+                                                  unique: str) -> None:
+    """Right after the merge the fork is reported; the pull request's merge of the updated
+    branch no longer forks."""
+    ws, _, theirs = forked_clone(tmp_path, origin, unique)
+    assert "forked" in merge(ws, "main")
+    code, report = check(ws)
+    assert code == 1
+    assert [(f["rule"], f["path"]) for f in report["failures"]] == [
+        ("stale-from-hash", theirs)]
+    assert "forked" not in merge_ref(ws)
+    code, report = check(ws)
+    assert code == 0, report["failures"]
+
+
+@pytest.mark.usefixtures("replays")
+def test_check_leaves_a_generated_migration_to_its_from_hash(tmp_path: Path, origin: Path,
+                                                             unique: str) -> None:
+    ws = publish_clone(tmp_path, origin)
+    adds_table(ws, "main", "250", f"main_{unique}")
+    ws.git("push", "-q", "origin", "main")
+    ws.git("checkout", "-q", "feature")
+    ws.write(f"schema/feature_{unique}.sql", f"CREATE TABLE feature_{unique} (id int);\n")
+    generated = pgmt_git(ws.path, "migrate", "new", "feature table")
+    assert generated.returncode == 0, generated.stderr
+    ws.must_commit("feature adds a generated migration")
+    assert "forked" in merge_ref(ws)
+    code, report = check(ws)
+    assert code == 1
+    [failure] = report["failures"]
+    assert failure["rule"] == "stale-from-hash"
+    assert "generated against a state that no longer exists" in failure["problem"]

@@ -1,7 +1,8 @@
 """Properties of the SQL merge, on generated schemas: independent edits on two sides (add,
 drop and change distinct objects; add different columns to one table, change one column
 while the other side adds another) always merge cleanly, into exactly both sides' edits,
-whichever side is ours."""
+whichever side is ours; a comment above an object stays above it, also when one side
+rewrites the comment and the other the object."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pgmt_git.git.merge import merge_sql
 from pgmt_git.project.sqltext import split_statements
 
 KINDS = ("table", "function", "view", "index", "comment", "grant")
-ACTIONS = ("keep", "change", "drop")
+ACTIONS = ("keep", "change", "drop", "note")
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,10 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     ours, theirs, expected = [], [], []
     for obj in base:
         owner = draw(st.sampled_from(("ours", "theirs")))
-        action = draw(st.sampled_from(ACTIONS + (("columns",) if obj.kind == "table" else ())))
+        # A changed grant is another grant (the statement is its key): a comment one side
+        # writes above the old one conflicts with the other side's change, by design.
+        actions = [a for a in ACTIONS if a != "note" or obj.kind != "grant"]
+        action = draw(st.sampled_from(actions + (["columns"] if obj.kind == "table" else [])))
         if action == "keep":
             ours.append(obj), theirs.append(obj), expected.append(obj)
         elif action == "drop":
@@ -91,6 +95,12 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             ours.append(new if owner == "ours" else obj)
             theirs.append(new if owner == "theirs" else obj)
             expected.append(new)
+        elif action == "note":  # the owner rewrites the comment, the other the statement
+            other = "theirs" if owner == "ours" else "ours"
+            noted, body = replace(obj, note=f"{owner} on {obj.name}"), changed(obj, other)
+            ours.append(noted if owner == "ours" else body)
+            theirs.append(noted if owner == "theirs" else body)
+            expected.append(replace(body, note=noted.note))
         else:  # both sides add a column; maybe one side also changes an existing one
             mine, other = with_column(obj, "o_col text"), with_column(obj, "t_col text")
             if draw(st.booleans()):
@@ -108,18 +118,31 @@ def scenarios(draw: st.DrawFn) -> Scenario:
 
 
 def canonical(sql: str) -> list[object]:
-    """The statements of a text, sorted; a table as its name and its set of columns (where
+    """The statements of a text, sorted, each with the comment lines right above it (a
+    comment must travel with its object); a table as its name and its set of columns (where
     two sides' new columns go is the merge's choice, checked elsewhere)."""
     found: list[object] = []
+    end = 0
     for statement in split_statements(sql):
+        above = tuple(line.strip() for line in sql[end:statement.start].splitlines()
+                      if line.strip().startswith("--"))
+        end = statement.end
         body = statement.text
         if body.startswith("CREATE TABLE"):
             head, _, rest = body.partition("(\n")
             columns = rest.rsplit("\n);", 1)[0].split(",\n")
-            found.append((head, tuple(sorted(c.strip() for c in columns))))
+            found.append((above, head, tuple(sorted(c.strip() for c in columns))))
         else:
-            found.append(body)
+            found.append((above, body))
     return sorted(found, key=repr)
+
+
+def test_canonical_tells_where_a_comment_is() -> None:
+    one = "-- a\nCREATE VIEW a AS SELECT 1;\nCREATE VIEW b AS SELECT 2;\n"
+    other = "CREATE VIEW a AS SELECT 1;\n-- a\nCREATE VIEW b AS SELECT 2;\n"
+    assert canonical(one) != canonical(other)
+    assert canonical(one) == canonical("CREATE VIEW b AS SELECT 2;\n\n-- a\n"
+                                       "CREATE VIEW a AS SELECT 1;\n")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -141,6 +141,26 @@ def test_a_comment_above_a_changed_object_travels_with_it() -> None:
     assert both_ways(BASE, moved, theirs) == moved.replace("name text NOT NULL", "name text")
 
 
+def test_a_comment_travels_while_the_other_side_adds_a_neighbour_above() -> None:
+    """The blank lines above a statement and its comments merge separately: one side adds a
+    statement above (the blank line parting them is new) and changes the object, the other
+    writes a comment above it."""
+    base = "CREATE TABLE a (id int);\n\nCREATE TABLE b (id int);\n"
+    ours = "-- about a\nCREATE TABLE a (id int);\n\nCREATE TABLE b (id int);\n"
+    theirs = "CREATE TABLE t (id int);\n\nCREATE TABLE a (id bigint);\n\nCREATE TABLE b (id int);\n"
+    assert both_ways(base, ours, theirs) == (
+        "CREATE TABLE t (id int);\n\n-- about a\nCREATE TABLE a (id bigint);\n\n"
+        "CREATE TABLE b (id int);\n")
+    edited = BASE.replace("-- People who sign in.", "-- People who sign in, and robots.")
+    above = BASE.replace("\n-- People", "\nCREATE TABLE t (id int);\n\n-- People").replace(
+        "name text NOT NULL", "name text")
+    assert both_ways(BASE, edited, above) == above.replace(
+        "-- People who sign in.", "-- People who sign in, and robots.")
+    other = BASE.replace("-- People who sign in.", "-- Who signs in.")
+    conflict = merge_sql(BASE, other, above.replace("-- People who", "-- Users who"))
+    assert [c.what for c in conflict.conflicts] == ["table users"]
+
+
 def test_the_file_header_merges_on_its_own() -> None:
     ours = BASE.replace("-- require: types.sql", "-- require: types.sql, roles.sql")
     theirs = BASE.replace("name text NOT NULL", "name text")
