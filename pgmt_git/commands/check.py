@@ -8,10 +8,11 @@ Merges made where no hook ran (GitHub's merge button, a merge queue, ``--no-veri
   schema files at HEAD;
 - each branch migration (not in REF's tree) with a ``-- pgmt-git: ... from=<hash>`` line was
   generated against the state the chain now has before it (git/oracle.py's catalog hash);
-- when HEAD is a merge (a pull request's merge commit in CI) whose both sides add migrations,
-  a branch migration without such a line, written by hand, was written without the other
-  side's (git/merge_chain.py): nothing tells whether it still fits, so it fails like a stale
-  hash, with the same fix.
+- when HEAD is a merge (a pull request's merge commit in CI) whose both sides add migrations
+  (git/merge_chain.py), a branch migration without such a line, written by hand, was
+  written without the other side's: it fails when it sorts below one of them (the guard's
+  order rule says so against REF; between two other branches, this check), and is noted
+  otherwise (it runs after them, and the replay above proves the chain).
 
 Read from git objects only (nothing is checked out); the shadow server is the embedded one
 unless ``--shadow-url``, PGMT_SHADOW_URL or databases.shadow.url says otherwise.
@@ -166,7 +167,7 @@ class _Checker:
         result.checks["from-hashes"] = (
             self._check_from_hashes(result, project, loaded, oracle) if replayable else "skipped")
         if self._check_forks(result, project, loaded):
-            result.checks["from-hashes"] = "failed"
+            result.checks["order"] = "failed"
 
     def _load(self, result: ProjectResult, project: ProjectAt) -> Project | None:
         from pgmt_git.git.repo import CommitTree
@@ -251,29 +252,44 @@ class _Checker:
 
     def _check_forks(self, result: ProjectResult, project: ProjectAt, loaded: Project) -> bool:
         """The hand-written branch migrations of a chain the merge at HEAD forked (the
-        from-hashes check judges generated ones); whether there were any."""
+        from-hashes check judges generated ones): a failure for one that sorts below a
+        migration of the other side, a note for one that runs after them. Whether any
+        failed."""
         from pgmt_git.git.merge_chain import FIX
         from pgmt_git.git.oracle import comparable
+        from pgmt_git.git.published import Layout
         from pgmt_git.project.migrations import parse_generated_header
 
         texts = {_repo_path(project, m.path): m.text for m in loaded.chain.migrations}
         branch = set(result.branch_migrations)
-        found = False
+        reported = {f.path for f in result.failures}  # e.g. below a version REF publishes
+        layout = Layout.of(project.root, project.settings)
+        failed = False
         for fork in self._forks:
             if fork.root != project.root:
                 continue
             for path in fork.migrations:
-                if path not in branch or path not in texts:
+                if path not in branch or path not in texts or path in reported:
                     continue
                 header = parse_generated_header(texts[path])
                 if header is not None and comparable(header.from_hash):
                     continue
-                found = True
+                other = fork.theirs if path in fork.ours else fork.ours
+                above = max(other, key=lambda o: layout.version(o) or -1)
+                version = layout.version(path)
+                if version is not None and version > (layout.version(above) or -1):
+                    self.report.notes.append(
+                        f"{fork.problem()}: {path}, written by hand, runs after the other "
+                        "side's migrations and is kept as it is; the replay checked the "
+                        "chain, but read it again in that light")
+                    continue
+                failed = True
                 result.failures.append(Finding(
-                    Rule.STALE, path, fork.problem(),
-                    f"{FIX}; written by hand, it is kept as it is: check that it still does "
-                    "what it should after the other side's migrations"))
-        return found
+                    Rule.ORDER, path, f"{fork.problem()}, and {path} sorts below "
+                    f"{above}", f"{FIX}; written by hand, it is renumbered and kept as "
+                    "it is: check that it still does what it should after the other side's "
+                    "migrations"))
+        return failed
 
 
 def _repo_path(project: ProjectAt, path: str) -> str:
@@ -314,7 +330,8 @@ def check(app: AppContext, base: str | None, output_format: str, shadow_url: str
           no_cache: bool) -> None:
     """Check HEAD against REF as CI should: published migrations unchanged and in order, no
     conflict markers, the chain replays to the schema files, no stale `from=` hash, no
-    hand-written migration in a chain the merge at HEAD forks.
+    hand-written migration sorting below the other side's in a chain the merge at HEAD
+    forks.
 
     Exit 0 when everything holds, 1 when something does not (every failure is listed, with
     `--format json` as one report)."""
