@@ -20,7 +20,12 @@ from dataclasses import dataclass
 from pgmt_git.diff import Catalog, render_sql, render_statements
 from pgmt_git.errors import SourceError
 from pgmt_git.git.merge import CannotMerge, Labels, merge_sql
-from pgmt_git.git.regenerate_history import REBUILD_ATTEMPTS, History, branch_migrations
+from pgmt_git.git.regenerate_history import (
+    REBUILD_ATTEMPTS,
+    History,
+    branch_migrations,
+    line_merge,
+)
 from pgmt_git.migrate.generate import migration_body
 from pgmt_git.migrate.hashing import catalog_hash
 from pgmt_git.pg.states import StateReader, diff_to_schema
@@ -189,8 +194,12 @@ class Regenerator:
         try:
             result = merge_sql(base, ours, body, labels=labels, path=new_path)
         except CannotMerge as exc:
-            return self._conflict(migration, new_path, ours, body, from_hash, chain,
-                                  (f"the SQL merge cannot read it: {exc.reason}",))
+            return self._conflict(migration, new_path, line_conflicts(base, ours, body, labels),
+                                  body, from_hash, chain,
+                                  (f"the SQL merge cannot read it: {exc.reason}",
+                                   "merged line by line (git merge-file) instead: the "
+                                   "markers show where the file as edited and the "
+                                   "regenerated text differ"))
         if not result.clean:
             reasons = tuple(f"{c.what} (line {c.line}): {c.reason}"
                             for c in result.conflicts)
@@ -238,6 +247,17 @@ class Regenerator:
             return None
         return self._body(self.reader.files(project.chain_inputs(before=own[0].version)),
                           project)
+
+
+def line_conflicts(base: str, ours: str, theirs: str, labels: Labels) -> str:
+    """Conflict markers for a hand edit the SQL merge cannot read: git's line merge of the
+    three texts; where that comes out clean, ours against theirs over an empty base, so
+    that the markers hold everything the two differ in. A clean line merge of SQL that
+    nothing could read would be taken on trust, and dropping the edit would be silent."""
+    text, clean = line_merge(base, ours, theirs, labels)
+    if clean:
+        text, _ = line_merge("", ours, theirs, labels)
+    return text
 
 
 def _with_header(text: str, generated_body: str, from_hash: str) -> str:

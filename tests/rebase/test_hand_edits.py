@@ -5,6 +5,8 @@ from __future__ import annotations
 from tests.rebase.conftest import Dev, table
 
 BASE = ("name text", "created_at timestamptz")
+# A backfill with a typo: not SQL the statement-level merge (or PostgreSQL) can read.
+UNREADABLE = "UPDATE t SET b = (0 WHERE b IS NULL;"
 
 
 def upstream_adds(alice: Dev, u: str, *columns: str, first: tuple[str, ...] = ()) -> None:
@@ -27,6 +29,8 @@ def branch_adds_b_and_c(bob: Dev, u: str, edit: str) -> str:
     elif edit == "c":
         text = text.replace("ADD COLUMN c integer;", "ADD COLUMN c integer; -- for reports")
         assert "for reports" in text
+    elif edit == "unreadable":
+        text += f"\n{UNREADABLE}\n"
     (bob.path / path).write_text(text)
     bob.must_commit("add b and c, by hand too")
     return path
@@ -88,6 +92,30 @@ def test_a_conflicting_hand_edit_leaves_markers_and_fails(team: tuple[Dev, Dev],
     assert "<<<<<<< as edited" in text and ">>>>>>> as regenerated" in text
     assert "for reports" in text  # the hand edit is there to decide about
     assert bob.subject() == "add b and c, by hand too"  # nothing committed
+
+
+def test_a_hand_edit_the_sql_merge_cannot_read_leaves_markers_and_fails(
+        team: tuple[Dev, Dev], unique: str) -> None:
+    alice, bob = team
+    branch_adds_b_and_c(bob, unique, "unreadable")
+    upstream_adds(alice, unique, first=("c int",))
+    assert bob.rebase_pull("-c", "core.hooksPath=/dev/null").returncode == 0
+
+    result = bob.pgmt("migrate", "rebase")
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "_add_b_c.sql: conflict" in result.stdout
+    assert "cannot read" in result.stdout and "line by line" in result.stdout
+    text = only_migration_of(bob, "_add_b_c.sql")
+    assert text.startswith("-- pgmt-git: generated=")
+    ours, theirs = text.split("<<<<<<< as edited\n", 1)[1].split("\n=======\n", 1)
+    theirs, after = theirs.split(">>>>>>> as regenerated\n", 1)
+    assert UNREADABLE in ours  # the hand edit, to decide about
+    assert UNREADABLE not in theirs + after
+    assert "ADD COLUMN b integer" in text and "ADD COLUMN c" not in theirs
+    assert bob.subject() == "add b and c, by hand too"  # nothing committed
+    new_name = next(n for n in bob.migrations() if n.endswith("_add_b_c.sql"))
+    assert new_name not in bob.git("diff", "--cached", "--name-only")  # nor staged
 
 
 def test_a_conflict_found_by_the_hook_is_left_in_the_work_tree(team: tuple[Dev, Dev],
