@@ -62,11 +62,12 @@ def test_a_hand_added_backfill_survives(team: tuple[Dev, Dev], unique: str) -> N
 
 
 def runs_again_without_a_change(bob: Dev) -> None:
-    """`migrate rebase` once more: the merged or hand-written file stays as it is, and
-    there is nothing to commit (so no commit is attempted)."""
+    """`migrate rebase` once more: nothing is stale, so the merged or hand-written file
+    stays as it is, quietly, and no commit is attempted."""
     head = bob.git("rev-parse", "HEAD")
     again = bob.pgmt("migrate", "rebase")
     assert again.returncode == 0, again.stdout + again.stderr
+    assert again.stdout == "" and again.stderr == ""
     assert bob.git("rev-parse", "HEAD") == head
     assert bob.git("status", "--porcelain") == ""
 
@@ -153,16 +154,23 @@ def test_a_migration_without_header_is_kept_and_renumbered(team: tuple[Dev, Dev]
     runs_again_without_a_change(bob)
 
 
+def wrong_hand_written_rebased(alice: Dev, bob: Dev, u: str, version: int) -> str:
+    """bob writes a migration by hand at ``version`` that adds b as int where the schema
+    says text; upstream gains a column and bob rebases without the hook. Its name."""
+    name = f"V{version}_by_hand.sql"
+    bob.write("schema/t.sql", table(f"t_{u}", *BASE, "b text"))
+    bob.write(f"migrations/{name}", f"ALTER TABLE t_{u} ADD COLUMN b int;\n")
+    bob.must_commit("by hand, wrong type")
+    upstream_adds(alice, u, first=("a int",))
+    assert bob.rebase_pull("-c", "core.hooksPath=/dev/null").returncode == 0
+    return name
+
+
 def test_a_chain_that_misses_the_schema_files_fails_and_writes_nothing(
         team: tuple[Dev, Dev], unique: str) -> None:
     alice, bob = team
     first = int(bob.migrations()[0].split("_", 1)[0][1:])
-    bob.write("schema/t.sql", table(f"t_{unique}", *BASE, "b text"))
-    bob.write(f"migrations/V{first + 1}_by_hand.sql",
-              f"ALTER TABLE t_{unique} ADD COLUMN b int;\n")  # not what the schema says
-    bob.must_commit("by hand, wrong type")
-    upstream_adds(alice, unique, first=("a int",))
-    assert bob.rebase_pull("-c", "core.hooksPath=/dev/null").returncode == 0
+    wrong_hand_written_rebased(alice, bob, unique, first + 1)
     before = bob.migrations()
 
     result = bob.pgmt("migrate", "rebase")
