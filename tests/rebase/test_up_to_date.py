@@ -93,10 +93,7 @@ def test_on_a_terminal_one_line_says_the_migrations_are_up_to_date(team: tuple[D
 def test_a_version_already_above_upstream_with_a_stale_from_is_regenerated(
         team: tuple[Dev, Dev], unique: str) -> None:
     alice, bob = team
-    mine = generate_commit(bob, unique, "b int", name="add_b")
-    high = f"V{version(mine) + 1_000_000}_add_b.sql"  # above anything upstream will have
-    bob.git("mv", f"migrations/{mine}", f"migrations/{high}")
-    bob.must_commit("add_b, later")
+    high = bob.move_far_up(generate_commit(bob, unique, "b int", name="add_b"))
     old_header = (bob.path / "migrations" / high).read_text().splitlines()[0]
     upstream_adds(alice, unique, first=("a int",))
     assert version(alice.migrations()[-1]) < version(high)
