@@ -199,7 +199,6 @@ def _regenerate(cwd: Path, stderr: TextIO) -> int:
     # Only now the heavy part: PostgreSQL, the SQL parser, the diff engine.
     from pgmt_git.commands.rebase import RebaseOptions, regenerate_branch
 
-    print(f"{PREFIX}regenerating this branch's migrations on top of {refs[0]}", file=stderr)
     try:
         return regenerate_branch(cwd, RebaseOptions(refs[0], after_rebase=True),
                                  say=lambda line: print(f"{PREFIX}{line}", file=stderr))

@@ -4,6 +4,7 @@ renumber, verify, and record the result as `git.regenerate.commit` says."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,13 +28,15 @@ class RebaseOptions:
     dry_run: bool = False
     # The post-rewrite hook runs once the rebase is done, while git still holds its state.
     after_rebase: bool = False
+    # Say so when the migrations are up to date (by hand, on a terminal; never in the hook).
+    terminal: bool = False
     overrides: tuple[tuple[str, str], ...] = ()
 
 
 def regenerate_branch(start: Path, options: RebaseOptions, *, config_file: Path | None = None,
                       say: Callable[[str], None] = print) -> int:
-    """Regenerate, write, record; the exit code: 0 done (or nothing to do), 1 conflicts or
-    a failed verification."""
+    """Regenerate, write, record; the exit code: 0 done (or nothing stale, then quietly),
+    1 conflicts or a failed verification."""
     # Imported here: the CLI and the hooks load this module without PostgreSQL or pygit2.
     from pgmt_git.git import regenerate_history as history_mod
     from pgmt_git.git.regenerate import Regenerator, report_lines
@@ -55,14 +58,19 @@ def regenerate_branch(start: Path, options: RebaseOptions, *, config_file: Path 
     root = loaded.root
     history = history_mod.open_history(repo, root, project.config)
     onto = history_mod.upstream_ref(repo, project.config, options.onto)
-    regeneration = Regenerator(
+    regenerator = Regenerator(
         history, StateReader(project), onto=onto,
         upstream=history_mod.require_commit(repo, onto),
         head=history_mod.require_commit(repo, "HEAD"),
         before=history_mod.before_rewrite(repo),
-    ).run()
-    if not regeneration.migrations:
+    )
+    if regenerator.up_to_date():
+        if options.terminal:
+            say(f"migrations are up to date with {onto}")
         return 0
+    if options.after_rebase:
+        say(f"regenerating this branch's migrations on top of {onto}")
+    regeneration = regenerator.regenerate()
     for line in report_lines(regeneration):
         say(line)
     if regeneration.differences:
@@ -117,10 +125,12 @@ def rebase_command(app: AppContext, onto: str | None, dry_run: bool,
                    shadow_url: str | None) -> None:
     """Regenerate the branch's own migrations on top of the upstream chain (after a rebase,
     a cherry-pick, or a merge of upstream): hand edits are merged in, files are renumbered
-    above the newest upstream version, and the result is verified by replay. Exit 1 on a
-    conflict or a failed verification. The post-rewrite hook runs this after `git rebase`."""
+    above the newest upstream version, and the result is verified by replay. With no
+    branch migration stale (each above the upstream's versions, its from= hash the state
+    the chain before it replays to), nothing is done: exit 0. Exit 1 on a conflict or a
+    failed verification. The post-rewrite hook runs this after `git rebase`."""
     overrides = (("databases.shadow.url", shadow_url),) if shadow_url else ()
-    code = regenerate_branch(Path.cwd(), RebaseOptions(onto, dry_run, overrides=overrides),
-                             config_file=app.config_file, say=click.echo)
+    options = RebaseOptions(onto, dry_run, overrides=overrides, terminal=sys.stdout.isatty())
+    code = regenerate_branch(Path.cwd(), options, config_file=app.config_file, say=click.echo)
     if code:
         click.get_current_context().exit(code)

@@ -9,6 +9,10 @@ state it was generated against before the rebase; ours: the file; theirs: the ne
 file without a header was written by hand: it is kept and only renumbered. Versions go above
 the newest upstream version, in the same order. The oracle then replays the upstream chain
 plus the result and requires the schema files at HEAD.
+
+All of this runs only when a branch migration is stale (``Regenerator.up_to_date``): its
+version does not sort above the upstream's, or its ``from=`` is not the state the chain
+before it now replays to.
 """
 
 from __future__ import annotations
@@ -16,13 +20,20 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from pgmt_git.diff import Catalog, render_sql, render_statements
 from pgmt_git.errors import SourceError
 from pgmt_git.git.merge import CannotMerge, Labels, merge_sql
-from pgmt_git.git.regenerate_history import REBUILD_ATTEMPTS, History, branch_migrations
+from pgmt_git.git.regenerate_history import (
+    REBUILD_ATTEMPTS,
+    History,
+    branch_migrations,
+    line_merge,
+)
 from pgmt_git.migrate.generate import migration_body
-from pgmt_git.migrate.hashing import catalog_hash
+from pgmt_git.migrate.hashing import catalog_hash, comparable
+from pgmt_git.pg.cache import chain_keys
 from pgmt_git.pg.states import StateReader, diff_to_schema
 from pgmt_git.project.migrations import (
     GENERATED_MARKER,
@@ -113,21 +124,74 @@ class Regenerator:
         self.upstream_commit = upstream
         self.head_commit = head
         self.before = tuple(before)
+        self._catalogs: dict[str, Catalog] = {}  # chain states by replay cache key
 
-    def run(self) -> Regeneration:
+    @cached_property
+    def upstream(self) -> Project:
+        return self.history.project_at(self.upstream_commit)
+
+    @cached_property
+    def branch(self) -> tuple[MigrationFile, ...]:
+        return branch_migrations(self.history.migrations_at(self.head_commit), self.upstream)
+
+    @cached_property
+    def versions(self) -> tuple[int, ...]:
+        return renumbered([m.version for m in self.branch], newest_version(self.upstream))
+
+    def up_to_date(self) -> bool:
+        """No branch migration is stale: each already sorts above the upstream's newest
+        version (and above the one before it), and each generated one's ``from=`` names
+        the state the upstream chain plus the branch migrations before it replay to. The
+        versions come from git objects; the states from the template cache, where a
+        regeneration finds them again. A ``from=`` of another hash recipe counts as stale:
+        regenerating rewrites it. A hand-written migration has no ``from=``: with one, the
+        chain must also still replay to the schema files at HEAD (else the regeneration
+        warns about it and reports what the oracle finds missing)."""
+        if self.versions != tuple(m.version for m in self.branch):
+            return False
+        inputs = list(self.upstream.chain_inputs())
+        hand_written = False
+        for migration in self.branch:
+            header = parse_generated_header(migration.text)
+            if header is not None and not self._generated_from(inputs, header.from_hash):
+                return False
+            hand_written = hand_written or header is None
+            inputs.append(ReplayInput(migration.path, migration.text, "migration"))
+        return not hand_written or not self._missing(inputs)
+
+    def _missing(self, inputs: Sequence[ReplayInput]) -> str:
+        """What the chain ``inputs`` replays to lacks of the schema files at HEAD, as SQL."""
         head = self.history.schema_at(self.head_commit)
-        upstream = self.history.project_at(self.upstream_commit)
-        branch = branch_migrations(self.history.migrations_at(self.head_commit), upstream)
-        if not branch:
+        missing = diff_to_schema(self._state(inputs), self.reader.files(head.schema_inputs()),
+                                 head)
+        return render_sql(missing) if missing else ""
+
+    def _generated_from(self, inputs: Sequence[ReplayInput], from_hash: str) -> bool:
+        if not comparable(from_hash):
+            return False
+        try:
+            return catalog_hash(self._state(inputs)) == from_hash
+        except SourceError:
+            return False  # a branch migration fails to replay: the regeneration says so
+
+    def _state(self, inputs: Sequence[ReplayInput]) -> Catalog:
+        """The catalog ``inputs`` replay to, read once per run."""
+        key = chain_keys(inputs)[-1]
+        if key not in self._catalogs:
+            self._catalogs[key] = self.reader.files(inputs)
+        return self._catalogs[key]
+
+    def regenerate(self) -> Regeneration:
+        """Every branch migration rebuilt on the upstream chain, then the oracle's verdict
+        (run it when ``up_to_date`` says no: a fresh migration would come out unchanged,
+        at the cost of its replays and of a verification)."""
+        if not self.branch:
             return Regeneration(self.onto, ())
-        versions = renumbered([m.version for m in branch], newest_version(upstream))
-        chain = _Chain(list(upstream.chain_inputs()))
-        done = [self._one(m, v, chain) for m, v in zip(branch, versions)]
+        chain = _Chain(list(self.upstream.chain_inputs()))
+        done = [self._one(m, v, chain) for m, v in zip(self.branch, self.versions)]
         if not chain.replayable:
             return Regeneration(self.onto, tuple(done), verified=False)
-        missing = diff_to_schema(self.reader.files(chain.inputs),
-                                 self.reader.files(head.schema_inputs()), head)
-        return Regeneration(self.onto, tuple(done), render_sql(missing) if missing else "")
+        return Regeneration(self.onto, tuple(done), self._missing(chain.inputs))
 
     def _one(self, migration: MigrationFile, version: int, chain: _Chain) -> Regenerated:
         prefix = self.history.config.migration.filename_prefix
@@ -140,7 +204,7 @@ class Regenerator:
             note = "no generated= header: written by hand, kept as is (only renumbered)"
             return Regenerated(migration.path, new_path, Outcome.HAND_WRITTEN, text, (note,),
                                migration.text)
-        start = self.reader.files(chain.inputs)
+        start = self._state(chain.inputs)
         body = self._generated(migration, start)
         from_hash = catalog_hash(start)
         ours = strip_generated_header(migration.text)
@@ -189,8 +253,12 @@ class Regenerator:
         try:
             result = merge_sql(base, ours, body, labels=labels, path=new_path)
         except CannotMerge as exc:
-            return self._conflict(migration, new_path, ours, body, from_hash, chain,
-                                  (f"the SQL merge cannot read it: {exc.reason}",))
+            return self._conflict(migration, new_path, line_conflicts(base, ours, body, labels),
+                                  body, from_hash, chain,
+                                  (f"the SQL merge cannot read it: {exc.reason}",
+                                   "merged line by line (git merge-file) instead: the "
+                                   "markers show where the file as edited and the "
+                                   "regenerated text differ"))
         if not result.clean:
             reasons = tuple(f"{c.what} (line {c.line}): {c.reason}"
                             for c in result.conflicts)
@@ -238,6 +306,17 @@ class Regenerator:
             return None
         return self._body(self.reader.files(project.chain_inputs(before=own[0].version)),
                           project)
+
+
+def line_conflicts(base: str, ours: str, theirs: str, labels: Labels) -> str:
+    """Conflict markers for a hand edit the SQL merge cannot read: git's line merge of the
+    three texts; where that comes out clean, ours against theirs over an empty base, so
+    that the markers hold everything the two differ in. A clean line merge of SQL that
+    nothing could read would be taken on trust, and dropping the edit would be silent."""
+    text, clean = line_merge(base, ours, theirs, labels)
+    if clean:
+        text, _ = line_merge("", ours, theirs, labels)
+    return text
 
 
 def _with_header(text: str, generated_body: str, from_hash: str) -> str:

@@ -5,6 +5,7 @@ record the result. Everything else in regeneration is pure or talks to PostgreSQ
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ import pygit2
 
 from pgmt_git.config import Config
 from pgmt_git.errors import CheckFailed, GitError, UsageError
+from pgmt_git.git.merge import Labels
 from pgmt_git.git.repo import (
     CommitTree,
     Repo,
@@ -182,6 +184,25 @@ def stage(root: Path, *, removed: Sequence[str], written: Sequence[str]) -> None
 def commit(root: Path, message: str, *, amend: bool) -> None:
     args = ["commit", "-q", "--amend", "--no-edit"] if amend else ["commit", "-q", "-m", message]
     _git(root, *args)
+
+
+def line_merge(base: str, ours: str, theirs: str, labels: Labels) -> tuple[str, bool]:
+    """``git merge-file`` of three texts, as git merges files it has no driver for: the
+    result, with git's conflict markers where both sides changed the same lines, and
+    whether it is clean."""
+    with tempfile.TemporaryDirectory(prefix="pgmt-git-merge-") as tmp:
+        paths = []
+        for name, text in (("ours", ours), ("base", base), ("theirs", theirs)):
+            path = Path(tmp) / name
+            path.write_bytes(text.encode("utf-8"))
+            paths.append(str(path))
+        result = subprocess.run(["git", "merge-file", "-p", "-L", labels.ours, "-L",
+                                 labels.base, "-L", labels.theirs, *paths],
+                                capture_output=True, check=False)
+    if not 0 <= result.returncode <= 127:  # git says the number of conflicts, or fails
+        raise GitError("git merge-file failed: " + result.stderr.decode("utf-8", "replace"),
+                       hint="check that `git merge-file` runs")
+    return result.stdout.decode("utf-8"), result.returncode == 0
 
 
 def _git(root: Path, *args: str) -> str:

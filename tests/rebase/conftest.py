@@ -52,6 +52,15 @@ class Dev(Workspace):
     def subject(self, rev: str = "HEAD") -> str:
         return self.git("log", "-1", "--format=%s", rev).strip()
 
+    def move_far_up(self, name: str) -> str:
+        """Renames migration ``name`` to a version a million seconds later, above anything
+        upstream will have, and commits that; the new name."""
+        version, rest = name.removeprefix("V").split("_", 1)
+        moved = f"V{int(version) + 1_000_000}_{rest}"
+        self.git("mv", f"migrations/{name}", f"migrations/{moved}")
+        self.must_commit(f"{rest} moved up")
+        return moved
+
 
 @pytest.fixture
 def team(tmp_path: Path, origin: Path, unique: str) -> tuple[Dev, Dev]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from tests.rebase.conftest import Dev, table
 
 BASE = ("name text", "created_at timestamptz")
+# A backfill with a typo: not SQL the statement-level merge (or PostgreSQL) can read.
+UNREADABLE = "UPDATE t SET b = (0 WHERE b IS NULL;"
 
 
 def upstream_adds(alice: Dev, u: str, *columns: str, first: tuple[str, ...] = ()) -> None:
@@ -27,6 +29,8 @@ def branch_adds_b_and_c(bob: Dev, u: str, edit: str) -> str:
     elif edit == "c":
         text = text.replace("ADD COLUMN c integer;", "ADD COLUMN c integer; -- for reports")
         assert "for reports" in text
+    elif edit == "unreadable":
+        text += f"\n{UNREADABLE}\n"
     (bob.path / path).write_text(text)
     bob.must_commit("add b and c, by hand too")
     return path
@@ -58,11 +62,12 @@ def test_a_hand_added_backfill_survives(team: tuple[Dev, Dev], unique: str) -> N
 
 
 def runs_again_without_a_change(bob: Dev) -> None:
-    """`migrate rebase` once more: the merged or hand-written file stays as it is, and
-    there is nothing to commit (so no commit is attempted)."""
+    """`migrate rebase` once more: nothing is stale, so the merged or hand-written file
+    stays as it is, quietly, and no commit is attempted."""
     head = bob.git("rev-parse", "HEAD")
     again = bob.pgmt("migrate", "rebase")
     assert again.returncode == 0, again.stdout + again.stderr
+    assert again.stdout == "" and again.stderr == ""
     assert bob.git("rev-parse", "HEAD") == head
     assert bob.git("status", "--porcelain") == ""
 
@@ -88,6 +93,30 @@ def test_a_conflicting_hand_edit_leaves_markers_and_fails(team: tuple[Dev, Dev],
     assert "<<<<<<< as edited" in text and ">>>>>>> as regenerated" in text
     assert "for reports" in text  # the hand edit is there to decide about
     assert bob.subject() == "add b and c, by hand too"  # nothing committed
+
+
+def test_a_hand_edit_the_sql_merge_cannot_read_leaves_markers_and_fails(
+        team: tuple[Dev, Dev], unique: str) -> None:
+    alice, bob = team
+    branch_adds_b_and_c(bob, unique, "unreadable")
+    upstream_adds(alice, unique, first=("c int",))
+    assert bob.rebase_pull("-c", "core.hooksPath=/dev/null").returncode == 0
+
+    result = bob.pgmt("migrate", "rebase")
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "_add_b_c.sql: conflict" in result.stdout
+    assert "cannot read" in result.stdout and "line by line" in result.stdout
+    text = only_migration_of(bob, "_add_b_c.sql")
+    assert text.startswith("-- pgmt-git: generated=")
+    ours, theirs = text.split("<<<<<<< as edited\n", 1)[1].split("\n=======\n", 1)
+    theirs, after = theirs.split(">>>>>>> as regenerated\n", 1)
+    assert UNREADABLE in ours  # the hand edit, to decide about
+    assert UNREADABLE not in theirs + after
+    assert "ADD COLUMN b integer" in text and "ADD COLUMN c" not in theirs
+    assert bob.subject() == "add b and c, by hand too"  # nothing committed
+    new_name = next(n for n in bob.migrations() if n.endswith("_add_b_c.sql"))
+    assert new_name not in bob.git("diff", "--cached", "--name-only")  # nor staged
 
 
 def test_a_conflict_found_by_the_hook_is_left_in_the_work_tree(team: tuple[Dev, Dev],
@@ -125,16 +154,23 @@ def test_a_migration_without_header_is_kept_and_renumbered(team: tuple[Dev, Dev]
     runs_again_without_a_change(bob)
 
 
+def wrong_hand_written_rebased(alice: Dev, bob: Dev, u: str, version: int) -> str:
+    """bob writes a migration by hand at ``version`` that adds b as int where the schema
+    says text; upstream gains a column and bob rebases without the hook. Its name."""
+    name = f"V{version}_by_hand.sql"
+    bob.write("schema/t.sql", table(f"t_{u}", *BASE, "b text"))
+    bob.write(f"migrations/{name}", f"ALTER TABLE t_{u} ADD COLUMN b int;\n")
+    bob.must_commit("by hand, wrong type")
+    upstream_adds(alice, u, first=("a int",))
+    assert bob.rebase_pull("-c", "core.hooksPath=/dev/null").returncode == 0
+    return name
+
+
 def test_a_chain_that_misses_the_schema_files_fails_and_writes_nothing(
         team: tuple[Dev, Dev], unique: str) -> None:
     alice, bob = team
     first = int(bob.migrations()[0].split("_", 1)[0][1:])
-    bob.write("schema/t.sql", table(f"t_{unique}", *BASE, "b text"))
-    bob.write(f"migrations/V{first + 1}_by_hand.sql",
-              f"ALTER TABLE t_{unique} ADD COLUMN b int;\n")  # not what the schema says
-    bob.must_commit("by hand, wrong type")
-    upstream_adds(alice, unique, first=("a int",))
-    assert bob.rebase_pull("-c", "core.hooksPath=/dev/null").returncode == 0
+    wrong_hand_written_rebased(alice, bob, unique, first + 1)
     before = bob.migrations()
 
     result = bob.pgmt("migrate", "rebase")
