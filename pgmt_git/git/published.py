@@ -9,11 +9,10 @@ Pure: git objects come in as paths and blob ids (see guard.py); nothing here tal
 from __future__ import annotations
 
 import enum
-import heapq
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -118,13 +117,17 @@ def _below(path: str, directory: str) -> bool:
     return not directory or path.startswith(f"{directory}/")
 
 
+_DIGITS = r"(\d+)"
+
+
 @dataclass(frozen=True)
 class Published:
     """The migrations and baselines in one protected ref's tree: blob id by path.
 
-    A protected tree may hold thousands of migrations; their names are scanned once with a
-    regular expression that accepts a superset of migration and baseline names, and only
-    the names a question needs (the newest, one version) are parsed to confirm them.
+    A protected tree may hold thousands of migrations; their names are scanned once for
+    their versions with a regular expression that accepts a superset of migration and
+    baseline names, and only the names a question needs (the newest, one version, a shared
+    one) are found again and parsed to confirm them.
     """
 
     ref: str
@@ -132,57 +135,69 @@ class Published:
     files: Mapping[str, str]
 
     @cached_property
-    def _candidates(self) -> dict[FileKind, list[tuple[int, str]]]:
-        """(-version, path) of every name that may be a migration or baseline, as heaps."""
+    def _scans(self) -> dict[FileKind, _Scan]:
         prefix = re.escape(self.layout.filename_prefix)
         patterns = {
-            FileKind.MIGRATION: (self.layout.migrations_dir,
-                                 rf"^(?:{prefix}|V)?(\d+)_[^\n]*\.sql$"),
+            FileKind.MIGRATION: (self.layout.migrations_dir, rf"^(?:{prefix}|V)?(\d+)_"),
             FileKind.BASELINE: (self.layout.baselines_dir, r"^baseline_V?(\d+)\.sql$"),
         }
         found = {}
         for kind, (directory, pattern) in patterns.items():
             names = "\n".join(_names_in(self.files, directory))
-            found[kind] = [(-int(m[1]), _join(directory, m[0]))
-                           for m in re.finditer(pattern, names, re.MULTILINE)]
-            heapq.heapify(found[kind])
+            versions = re.findall(pattern, names, re.MULTILINE)
+            found[kind] = _Scan(directory, names, Counter(map(int, versions)))
         return found
 
-    def _confirmed(self, kind: FileKind) -> Iterator[tuple[int, str]]:
-        """Confirmed (version, path) pairs, newest first: popped from a copy of the heap, so
-        the newest costs no sort of thousands of names."""
-        heap = list(self._candidates[kind])
-        while heap:
-            negative, path = heapq.heappop(heap)
-            if self.layout.kind(path) is kind and self.layout.version(path) == -negative:
-                yield -negative, path
+    def _paths(self, kind: FileKind, version: int) -> list[str]:
+        """The files of ``kind`` with ``version``, by name, each confirmed by the parser:
+        the names holding the version's digits, found with str.find."""
+        scan = self._scans[kind]
+        if version not in scan.counts:
+            return []
+        names, digits, found = scan.names, str(version), []
+        at = names.find(digits)
+        while at != -1:
+            start = names.rfind("\n", 0, at) + 1
+            end = names.find("\n", at)
+            end = len(names) if end == -1 else end
+            path = _join(scan.directory, names[start:end])
+            if self.layout.kind(path) is kind and self.layout.version(path) == version:
+                found.append(path)
+            at = names.find(digits, end)
+        return sorted(found)
 
     def newest(self, kind: FileKind) -> int | None:
         """The highest published version of ``kind``."""
-        return next((version for version, _ in self._confirmed(kind)), None)
+        versions = self._scans[kind].counts
+        return next((v for v in sorted(versions, reverse=True) if self._paths(kind, v)), None)
 
     def holder(self, kind: FileKind, version: int) -> str | None:
         """The published file of ``kind`` with ``version`` (the first by name)."""
-        return next((p for v, p in self._confirmed(kind) if v == version), None)
+        return next(iter(self._paths(kind, version)), None)
 
     def shared_versions(self) -> list[tuple[FileKind, int, tuple[str, ...]]]:
         """(kind, version, paths by name) of every version that more than one migration,
-        or more than one baseline, holds. Only names whose version is shared are parsed."""
+        or more than one baseline, holds."""
         return self._shared
 
     @cached_property
     def _shared(self) -> list[tuple[FileKind, int, tuple[str, ...]]]:
         shared = []
-        for kind, candidates in self._candidates.items():
-            counts = Counter(negative for negative, _ in candidates)
-            for negative in sorted(n for n, count in counts.items() if count > 1):
-                version = -negative
-                paths = sorted(p for n, p in candidates if n == negative
-                               and self.layout.kind(p) is kind
-                               and self.layout.version(p) == version)
+        for kind, scan in self._scans.items():
+            for version in sorted(v for v, count in scan.counts.items() if count > 1):
+                paths = self._paths(kind, version)
                 if len(paths) > 1:
                     shared.append((kind, version, tuple(paths)))
         return shared
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """One directory's names (joined by newlines) and how many names hold each version."""
+
+    directory: str
+    names: str
+    counts: Counter[int]
 
 
 def _names_in(files: Mapping[str, str], directory: str) -> Sequence[str]:

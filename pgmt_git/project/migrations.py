@@ -27,7 +27,6 @@ first line counts: a header further down is an ordinary comment.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -302,6 +301,8 @@ def _ordered(files: list[MigrationFile], *, kind: str) -> tuple[MigrationFile, .
 
 def file_checksum(text: str) -> str:
     """pgmt's whole-file checksum: lowercase hex MD5 of the file's text as read (UTF-8)."""
+    import hashlib  # here: the commit hook reads file names from this module, never sums
+
     return hashlib.md5(text.encode("utf-8")).hexdigest()
 
 
@@ -315,6 +316,8 @@ class GeneratedHeader:
 
 def body_hash(body: str) -> str:
     """SHA-256 hex of ``body`` as UTF-8, CRLF read as LF."""
+    import hashlib
+
     return hashlib.sha256(body.replace("\r\n", "\n").encode("utf-8")).hexdigest()
 
 

@@ -81,6 +81,18 @@ def test_newest_and_holder_confirm_names() -> None:
     assert pub.holder(FileKind.MIGRATION, 300) is None
 
 
+def test_a_version_is_found_by_its_name_not_by_digits_elsewhere() -> None:
+    pub = published({
+        "migrations/V100_add_200_columns.sql": "", "migrations/V0200_b.sql": "",
+        "migrations/V1200_c.sql": "", "migrations/V200_d.sql": "",
+    })
+    assert pub.holder(FileKind.MIGRATION, 200) == "migrations/V0200_b.sql"
+    assert pub.holder(FileKind.MIGRATION, 100) == "migrations/V100_add_200_columns.sql"
+    assert pub.shared_versions() == [
+        (FileKind.MIGRATION, 200, ("migrations/V0200_b.sql", "migrations/V200_d.sql"))]
+    assert pub.newest(FileKind.MIGRATION) == 1200
+
+
 def test_a_custom_prefix_and_names_without_it() -> None:
     lay = layout(prefix="M")
     pub = published({"migrations/M10_a.sql": "", "migrations/V20_b.sql": "",
