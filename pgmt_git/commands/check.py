@@ -281,7 +281,8 @@ class _Checker:
                     self.report.notes.append(
                         f"{fork.problem()}: {path}, written by hand, runs after the other "
                         "side's migrations and is kept as it is; the replay checked the "
-                        "chain, but read it again in that light")
+                        "chain, but read it again in that light (`pgmt-git migrate rebase` "
+                        "puts this branch's migrations on top when they must move)")
                     continue
                 failed = True
                 result.failures.append(Finding(

@@ -11,7 +11,9 @@ stopped on a conflict, after the drivers ran. What there is while they run:
 - ``git cherry-pick A..B`` and ``git revert`` keep ``sequencer/todo``, the current command
   first; a single ``git cherry-pick C`` or ``git revert C`` leaves nothing, so the commit
   is searched for: one whose file is theirs and whose parent's is the base (the other way
-  round for a revert).
+  round for a revert). First among the revisions on the command line of the git process
+  that runs the driver (where the system shows it, as Linux does in /proc), then in the
+  HEAD reflog (a commit on no branch any more), then on the branches and tags.
 
 ``MERGE_HEAD`` and the others are candidates too, for a driver run again by hand while a
 merge is stopped. Every candidate is checked against the blobs git handed over (HEAD must
@@ -23,6 +25,7 @@ commits are unknown and verification is skipped with a note.
 from __future__ import annotations
 
 import enum
+import os
 import posixpath
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -131,11 +134,11 @@ def _candidates(repo: Repo, environ: Mapping[str, str], path: str, blobs: Blobs
         yield (MergeCommits(Operation.MERGE, base, head, merging),
                Labels("HEAD", base[:7] if base else "empty tree", merging[:7]))
     git_dir = Path(repo.git.path)
-    for operation, commit in _sequencer_commands(git_dir):
+    for operation, commit in [*_sequencer_commands(git_dir), *_git_command_line()]:
         found = _picked(repo, operation, commit, head, path, blobs)
         if found is not None:
             yield found
-    for commit in _walk_refs(repo):
+    for commit in [*_head_reflog(repo), *_walk_refs(repo)]:
         for operation in (Operation.CHERRY_PICK, Operation.REVERT):
             found = _picked(repo, operation, commit, head, path, blobs)
             if found is not None:
@@ -162,6 +165,42 @@ def _sequencer_commands(git_dir: Path) -> Iterator[tuple[Operation, str]]:
             yield Operation.CHERRY_PICK, words[1]
         elif len(words) > 1 and words[0] in _REVERTS:
             yield Operation.REVERT, words[1]
+
+
+def _git_command_line() -> Iterator[tuple[Operation, str]]:
+    """The revisions of a ``git cherry-pick`` or ``git revert`` among the driver's parent
+    processes (git runs it through a shell): read from /proc where there is one."""
+    pid = os.getppid()
+    for _ in range(4):
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        except OSError:
+            return
+        words = [w.decode("utf-8", "replace") for w in argv if w]
+        for command, operation in (("cherry-pick", Operation.CHERRY_PICK),
+                                   ("revert", Operation.REVERT)):
+            if command in words[1:3]:
+                at = words.index(command)
+                yield from ((operation, w) for w in words[at + 1:] if not w.startswith("-"))
+                return
+        # The fields after the command name, which is in parentheses: state, then ppid.
+        fields = stat.rpartition(")")[2].split()
+        if len(fields) < 2 or not fields[1].isdigit() or int(fields[1]) <= 1:
+            return
+        pid = int(fields[1])
+
+
+def _head_reflog(repo: Repo) -> Iterator[str]:
+    """Commits HEAD was on, newest first, up to SEARCH_LIMIT."""
+    try:
+        entries = repo.git.references["HEAD"].log()
+        for count, entry in enumerate(entries):
+            if count >= SEARCH_LIMIT:
+                return
+            yield str(entry.oid_new)
+    except (KeyError, pygit2.GitError):
+        return
 
 
 def _lines(path: Path) -> list[str]:
