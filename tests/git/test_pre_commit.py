@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.git.conftest import USERS, Workspace, pgmt_git, run
+from tests.git.conftest import EMAIL, USERS, Workspace, pgmt_git, run
 
 RESTORE = "git restore --source=origin/main --staged --worktree"
 
@@ -92,6 +92,21 @@ def test_changing_a_section_header_is_refused(work: Workspace) -> None:
     result = work.commit()
     assert result.returncode == 1
     assert "the index changes a section header (line 1)" in result.stderr
+
+
+def test_editing_a_published_baseline_is_refused(work: Workspace) -> None:
+    work.git("checkout", "-q", "main")
+    work.write("schema_baselines/baseline_200.sql", USERS + EMAIL)
+    work.git("add", "-A")
+    work.git("commit", "-q", "--no-verify", "-m", "baseline")
+    work.git("push", "-q", "--no-verify", "origin", "main")
+    work.git("checkout", "-q", "-b", "other")
+    work.write("schema_baselines/baseline_200.sql", USERS)
+    result = work.commit()
+    assert result.returncode == 1, result.stderr
+    assert "schema_baselines/baseline_200.sql" in result.stderr
+    assert "published on origin/main, but the index changes line 2" in result.stderr
+    assert f"{RESTORE} schema_baselines/baseline_200.sql" in result.stderr
 
 
 def test_a_new_migration_below_a_published_version_is_refused(work: Workspace) -> None:

@@ -49,6 +49,24 @@ def test_index_added_by_hand_is_found_fixed_and_pulled(
     assert "nothing to pull" in pgmt_git(root, "migrate", "pull", "--target-url", url).stdout
 
 
+def test_diff_compares_with_the_chain_unless_told_the_schema(
+        tmp_path: Path, target_db: Target, shadow_env: None) -> None:
+    """The schema files are ahead of the chain (a migration not generated yet): the target
+    matches what the chain produces, so only --against schema shows the difference."""
+    notes = "CREATE TABLE notes (id int PRIMARY KEY);\n"
+    root = write_project(tmp_path / "p", {"migrations/V1_users.sql": USERS,
+                                          "schema/users.sql": USERS,
+                                          "schema/notes.sql": notes})
+    url = target_db.conninfo
+    pgmt_git(root, "migrate", "apply", "--target-url", url)
+    assert pgmt_git(root, "migrate", "diff", "--target-url", url).stdout == ""
+    assert pgmt_git(root, "migrate", "diff", "--target-url", url, "--against", "chain"
+                    ).stdout == ""
+    ahead = pgmt_git(root, "migrate", "diff", "--target-url", url, "--against", "schema",
+                     check=1)
+    assert "CREATE TABLE public.notes" in ahead.stdout
+
+
 def test_dev_apply_refuses_hazards_unless_allowed(
         tmp_path: Path, target_db: Target, target_conn: psycopg.Connection,
         shadow_env: None) -> None:

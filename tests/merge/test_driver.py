@@ -27,6 +27,19 @@ def test_both_sides_add_different_columns_to_one_table(tmp_path: Path, base: str
     assert ws.git("status", "--porcelain") == ""
 
 
+def test_both_sides_append_columns_in_one_order_whichever_side_merges(
+        tmp_path: Path, base: str) -> None:
+    ours = base.replace("    name text\n", "    name text,\n    phone text\n")
+    theirs = base.replace("    name text\n", "    name text,\n    age int\n")
+    expected = base.replace("    name text\n", "    name text,\n    age int,\n    phone text\n")
+    ws, code, output = merged(tmp_path / "one", base, ours, theirs)
+    assert code == 0, output
+    assert ws.read("schema/app.sql") == expected
+    ws, code, output = merged(tmp_path / "other", base, theirs, ours)
+    assert code == 0, output
+    assert ws.read("schema/app.sql") == expected
+
+
 def test_both_sides_add_different_tables_to_one_file(tmp_path: Path, base: str,
                                                     unique: str) -> None:
     orders = f"\nCREATE TABLE orders_{unique} (id int PRIMARY KEY);\n"
