@@ -99,9 +99,14 @@ class Terminal:
         os.write(self._master, text.encode())
 
     def finish(self, timeout: float = 300) -> int:
-        """Wait for the process and everything it wrote; its exit code."""
+        """Wait for the process and everything it wrote; its exit code. A process still
+        running after ``timeout`` fails the test with what it wrote."""
         try:
-            code = self.process.wait(timeout=timeout)
+            try:
+                code = self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                raise AssertionError(f"still running after {timeout} s; the terminal shows:"
+                                     f"\n{self.output}") from None
         finally:
             if self.process.poll() is None:
                 self.process.kill()

@@ -106,13 +106,18 @@ SLEEPER = ('-- pgmt:section name="first"\nCREATE TABLE t (id int);\n\n'
            '-- pgmt:section name="sleep"\nSELECT pg_sleep(600);\n')
 
 
+# The sleeping section's backend in this test's database (another test's, on a shared
+# server, may sleep the same way).
+SLEEPING = ("FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(600);' "
+            "AND datname = current_database()")
+
+
 def interrupt(terminal: Terminal, conn: psycopg.Connection) -> None:
     terminal.process.send_signal(signal.SIGINT)
 
 
 def lose_connection(terminal: Terminal, conn: psycopg.Connection) -> None:
-    conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                 "WHERE query = 'SELECT pg_sleep(600);'")
+    conn.execute(f"SELECT pg_terminate_backend(pid) {SLEEPING}")
 
 
 @pytest.mark.parametrize(("stop", "code", "last"), [
@@ -126,8 +131,8 @@ def test_a_section_that_ends_abnormally_keeps_its_line(
     terminal = Terminal(root, "migrate", "apply", "--target-url", target_db.conninfo)
     try:
         wait_for(lambda: target_conn.execute(
-            "SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(600);' "
-            "AND state = 'active'").fetchone() is not None, "the section to sleep")
+            f"SELECT 1 {SLEEPING} AND state = 'active'").fetchone() is not None,
+            "the section to sleep")
         stop(terminal, target_conn)
     finally:
         exit_code = terminal.finish()
