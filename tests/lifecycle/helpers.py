@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -58,6 +59,13 @@ def console_script() -> str:
     return str(script)
 
 
+def _interruptible() -> None:
+    """Ctrl-C as at an interactive shell: a shell starts background jobs (as CI may run
+    this suite) with SIGINT ignored, and Python then installs no KeyboardInterrupt
+    handler in the program."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Terminal:
     """``pgmt-git -C project ARGS`` with stdin, stdout and stderr on a pseudo-terminal, as
     when a user runs it by hand. What the program writes is read as it comes (a thread), so
@@ -68,7 +76,8 @@ class Terminal:
         try:
             self.process = subprocess.Popen(
                 [console_script(), "-C", str(project), *args], stdin=slave, stdout=slave,
-                stderr=slave, env=cli_env(), start_new_session=True)
+                stderr=slave, env=cli_env(), start_new_session=True,
+                preexec_fn=_interruptible)
         finally:
             os.close(slave)
         self._master = master
