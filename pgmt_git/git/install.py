@@ -181,8 +181,9 @@ def merge_driver_command(command: str | None = None) -> str:
 class _Record:
     """What install found before it changed the merge driver's settings, in the git
     directory shared by all worktrees: ``driver`` is the earlier ``merge.pgmt`` section
-    (None: there was none, or it was pgmt-git's), ``attributes`` the lines install added,
-    as ``<path from the top of the work tree>: <line>``."""
+    (None: there was none, or it was pgmt-git's), known once ``has_driver``;
+    ``attributes`` the lines install added, as ``<path from the top of the work tree>:
+    <line>``. ``exists``: there was a record (an older install kept none)."""
 
     def __init__(self, cwd: Path) -> None:
         common = git_output(cwd, "rev-parse", "--path-format=absolute", "--git-common-dir")
@@ -191,11 +192,15 @@ class _Record:
         self.path = Path(common) / "pgmt-git" / RECORD_FILE
         self.top = Path(top)
         try:
-            self.data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            self.data = None  # installed by a pgmt-git that kept no record, or never
-        if not isinstance(self.data, dict):
-            self.data = None
+            data = None
+        self.exists = isinstance(data, dict)
+        data = data if isinstance(data, dict) else {}
+        self.has_driver = "driver" in data
+        driver = data.get("driver")
+        self.driver: dict[str, str] | None = driver if isinstance(driver, dict) else None
+        self.attributes: set[str] = set(data.get("attributes") or [])
 
     def key(self, attributes: Path, line: str) -> str:
         try:
@@ -204,10 +209,13 @@ class _Record:
             where = str(attributes)
         return f"{where}: {line}"
 
-    def save(self, data: dict[str, object] | None) -> None:
-        if data is None or ("driver" not in data and not data.get("attributes")):
+    def save(self) -> None:
+        if not self.has_driver and not self.attributes:
             self.path.unlink(missing_ok=True)
             return
+        data: dict[str, object] = {"attributes": sorted(self.attributes)}
+        if self.has_driver:
+            data["driver"] = self.driver
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
@@ -223,79 +231,69 @@ def _section(cwd: Path) -> dict[str, str]:
 
 
 def _is_pgmt_git_driver(driver: str | None) -> bool:
-    return driver is not None and driver.endswith(f" {MERGE_DRIVER_ARGS}") and "pgmt-git" in driver
+    return (driver is not None and driver.endswith(f" {MERGE_DRIVER_ARGS}")
+            and "pgmt-git" in driver)
 
 
 def install_merge_driver(cwd: Path, project_root: Path, schema_dir: str, *,
                          command: str | None = None) -> list[Step]:
     driver = merge_driver_command(command)
     record = _Record(cwd)
-    data: dict[str, object] = record.data or {}
-    if "driver" not in data:  # the first install: what was there before is kept
+    if not record.has_driver:  # the first install: what was there before is kept
         before = _section(cwd)
-        data["driver"] = None if not before or _is_pgmt_git_driver(before.get("driver")) \
-            else before
+        record.has_driver = True
+        record.driver = None if _is_pgmt_git_driver(before.get("driver")) else before or None
     git_output(cwd, "config", f"{MERGE_SECTION}.name", MERGE_DRIVER_NAME)
     git_output(cwd, "config", f"{MERGE_SECTION}.driver", driver)
     steps = [Step(f"registered the merge driver: {MERGE_SECTION}.driver = {driver}")]
     attributes = project_root / ATTRIBUTES_FILE
     line = attributes_line(schema_dir)
     text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
-    added = list(data.get("attributes") or [])
     if line not in text.splitlines():
         if text and not text.endswith("\n"):
             text += "\n"
         attributes.write_text(f"{text}{line}\n", encoding="utf-8")
-        added.append(record.key(attributes, line))
+        record.attributes.add(record.key(attributes, line))
         steps.append(Step(f"added `{line}` to {_shown(attributes, cwd)}; commit it so that "
                           "every clone merges schema files with it"))
-    data["attributes"] = sorted(set(added))
-    record.save(data)
+    record.save()
     return steps
 
 
 def uninstall_merge_driver(cwd: Path, project_root: Path, schema_dir: str) -> list[Step]:
     record = _Record(cwd)
-    data = record.data
-    steps = [_undo_driver(cwd, data)] if _section(cwd) else []
+    section = _section(cwd)
+    steps = [_undo_driver(cwd, record, section)] if section else []
     attributes = project_root / ATTRIBUTES_FILE
     line = attributes_line(schema_dir)
     lines = attributes.read_text(encoding="utf-8").splitlines() if attributes.exists() else []
-    if line in lines:
-        key = record.key(attributes, line)
-        added = list((data or {}).get("attributes") or [])
-        # Without a record (an install that kept none) the line is taken to be install's.
-        if data is not None and key not in added:
-            steps.append(Step(f"left `{line}` in {_shown(attributes, cwd)}: it was there "
-                              "before `pgmt-git install`"))
+    key = record.key(attributes, line)
+    # Without a record (an install that kept none) the line is taken to be install's.
+    if line in lines and record.exists and key not in record.attributes:
+        steps.append(Step(f"left `{line}` in {_shown(attributes, cwd)}: it was there "
+                          "before `pgmt-git install`"))
+    elif line in lines:
+        rest = [kept for kept in lines if kept != line]
+        if any(kept.strip() for kept in rest):
+            attributes.write_text("\n".join(rest) + "\n", encoding="utf-8")
         else:
-            rest = [kept for kept in lines if kept != line]
-            if any(kept.strip() for kept in rest):
-                attributes.write_text("\n".join(rest) + "\n", encoding="utf-8")
-            else:
-                attributes.unlink()
-            steps.append(Step(f"removed `{line}` from {_shown(attributes, cwd)}"))
-            if key in added:
-                added.remove(key)
-        if data is not None:
-            data["attributes"] = added
-    if data is not None:
-        data.pop("driver", None)
-        record.save(data)
+            attributes.unlink()
+        steps.append(Step(f"removed `{line}` from {_shown(attributes, cwd)}"))
+        record.attributes.discard(key)
+    if record.exists:
+        record.has_driver = False
+        record.save()
     return steps
 
 
-def _undo_driver(cwd: Path, data: dict[str, object] | None) -> Step:
-    before = (data or {}).get("driver")
-    if data is None or "driver" not in data:
-        if not _is_pgmt_git_driver(_section(cwd).get("driver")):
-            return Step(f"left {MERGE_SECTION} alone in the git config: it is not pgmt-git's")
-        before = None
+def _undo_driver(cwd: Path, record: _Record, section: dict[str, str]) -> Step:
+    if not record.has_driver and not _is_pgmt_git_driver(section.get("driver")):
+        return Step(f"left {MERGE_SECTION} alone in the git config: it is not pgmt-git's")
     git_output(cwd, "config", "--remove-section", MERGE_SECTION)
-    if not isinstance(before, dict):
+    if record.driver is None:
         return Step("removed the merge driver from the git config")
-    for key, value in before.items():
-        git_output(cwd, "config", f"{MERGE_SECTION}.{key}", str(value))
+    for key, value in record.driver.items():
+        git_output(cwd, "config", f"{MERGE_SECTION}.{key}", value)
     return Step(f"restored the earlier {MERGE_SECTION} driver in the git config")
 
 

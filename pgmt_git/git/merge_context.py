@@ -25,6 +25,7 @@ commits are unknown and verification is skipped with a note.
 from __future__ import annotations
 
 import enum
+import itertools
 import os
 import posixpath
 from collections.abc import Iterator, Mapping
@@ -138,7 +139,7 @@ def _candidates(repo: Repo, environ: Mapping[str, str], path: str, blobs: Blobs
         found = _picked(repo, operation, commit, head, path, blobs)
         if found is not None:
             yield found
-    for commit in [*_head_reflog(repo), *_walk_refs(repo)]:
+    for commit in itertools.chain(_head_reflog(repo), _walk_refs(repo)):  # lazily
         for operation in (Operation.CHERRY_PICK, Operation.REVERT):
             found = _picked(repo, operation, commit, head, path, blobs)
             if found is not None:

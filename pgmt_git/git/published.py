@@ -168,8 +168,13 @@ class Published:
 
     def newest(self, kind: FileKind) -> int | None:
         """The highest published version of ``kind``."""
-        versions = self._scans[kind].counts
-        return next((v for v in sorted(versions, reverse=True) if self._paths(kind, v)), None)
+        return self._newest[kind]
+
+    @cached_property
+    def _newest(self) -> dict[FileKind, int | None]:
+        return {kind: next((v for v in sorted(scan.counts, reverse=True)
+                            if self._paths(kind, v)), None)
+                for kind, scan in self._scans.items()}
 
     def holder(self, kind: FileKind, version: int) -> str | None:
         """The published file of ``kind`` with ``version`` (the first by name)."""

@@ -159,11 +159,17 @@ class Regenerator:
             inputs.append(ReplayInput(migration.path, migration.text, "migration"))
         return not hand_written or not self._missing(inputs)
 
+    @cached_property
+    def _head(self) -> tuple[Project, Catalog]:
+        """The schema files at HEAD and their catalog, read once per run (both the staleness
+        check and the regeneration's verification compare with them)."""
+        head = self.history.schema_at(self.head_commit)
+        return head, self.reader.files(head.schema_inputs())
+
     def _missing(self, inputs: Sequence[ReplayInput]) -> str:
         """What the chain ``inputs`` replays to lacks of the schema files at HEAD, as SQL."""
-        head = self.history.schema_at(self.head_commit)
-        missing = diff_to_schema(self._state(inputs), self.reader.files(head.schema_inputs()),
-                                 head)
+        head, desired = self._head
+        missing = diff_to_schema(self._state(inputs), desired, head)
         return render_sql(missing) if missing else ""
 
     def _generated_from(self, inputs: Sequence[ReplayInput], from_hash: str) -> bool:
